@@ -1,0 +1,41 @@
+"""gankit: the helper package of the Keras 3 GAN course.
+
+Each module holds one idea; the notebooks show the code first, then use it
+from here. The public API:
+
+- data: load_fashion_mnist, load_mnist, load_digits8, ring8, grid25, spiral,
+  moons, mixture1d, load
+- models: mlp_generator, mlp_discriminator, dcgan_generator, dcgan_discriminator
+- losses: LOSSES, get_loss
+- gan: GAN (a keras.Model with a custom train_step)
+- callbacks: TimeBudget, ProgressBar, Snapshots, LiveTraining, DivergenceGuard
+- plots: image_grid, plot_history, plot_points, plot_2d_gan, animate_samples
+- metrics: mode_stats (modes captured on the 2D mixtures)
+- recipes: RECIPES, get_recipe, train_recipe
+- quiz: Quiz
+"""
+import os
+
+# TensorFlow's C++ start-up chatter is noise for a student; errors still show.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+from .callbacks import DivergenceGuard, LiveTraining, ProgressBar, Snapshots, TimeBudget  # noqa: E402
+from .data import (  # noqa: E402
+    DATASETS, FASHION_CLASSES, check_images, check_labels, data_source, grid25, load,
+    load_digits8, load_fashion_mnist, load_mnist, mixture1d, moons, ring8, spiral,
+    to_pixels, to_unit_range)
+from .errors import (  # noqa: E402
+    BadInputError, DataUnavailableError, GanKitError, TrainingDivergedError, UnknownNameError)
+from .gan import GAN, count_params  # noqa: E402
+from .losses import LOSSES, get_loss  # noqa: E402
+from .metrics import mode_stats  # noqa: E402
+from .models import (  # noqa: E402
+    MinibatchStdDev, dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator)
+from .plots import (  # noqa: E402
+    animate_samples, image_grid, plot_2d_gan, plot_history, plot_points)
+from .quiz import Quiz  # noqa: E402
+from .recipes import RECIPES, get_recipe, train_recipe  # noqa: E402
+from .settings import describe_environment, pick, seed_everything, smoke_mode  # noqa: E402
+
+__version__ = "0.1.0"

@@ -1,0 +1,216 @@
+"""Keras callbacks for GAN training: safety, budgets, progress and live pictures.
+
+Pass them to ``gan.fit(..., callbacks=[...])``. The live ones redraw a single
+figure in place in a notebook (no pile of plots); outside a notebook they do
+nothing visible but still record what they saw.
+"""
+import math
+import time
+
+import keras
+
+from .errors import TrainingDivergedError
+
+
+def _in_notebook():
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        return shell is not None and "IPKernelApp" in shell.config
+    except Exception:
+        return False
+
+
+class DivergenceGuard(keras.callbacks.Callback):
+    """Stops training with a clear error when a loss becomes NaN or infinite.
+
+    Every ``every`` steps it keeps a copy of the weights; on divergence it puts
+    the last good copy back, so what was learned before the blow-up is kept.
+    ``GAN.fit`` adds one automatically.
+    """
+
+    def __init__(self, every=50):
+        super().__init__()
+        self.every = every
+        self._good = None
+        self._good_step = 0
+        self._step = 0
+
+    def on_train_begin(self, logs=None):
+        self._good = self.model.get_weights()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._step += 1
+        logs = logs or {}
+        bad = {k: v for k, v in logs.items()
+               if k in ("d_loss", "g_loss") and not math.isfinite(float(v))}
+        if bad:
+            if self._good is not None:
+                self.model.set_weights(self._good)
+            lrs = []
+            for name in ("d_optimizer", "g_optimizer"):
+                opt = getattr(self.model, name, None)
+                if opt is not None:
+                    lr = float(keras.ops.convert_to_numpy(opt.learning_rate))
+                    lrs.append(f"{name[0].upper()} {lr:g}")
+            raise TrainingDivergedError(
+                f"Training diverged at step {self._step}: "
+                + ", ".join(f"{k} = {float(v)}" for k, v in bad.items())
+                + f". The weights were restored to step {self._good_step}. Try smaller "
+                  f"learning rates (now {', '.join(lrs) or 'unknown'}), a gradient penalty or "
+                  "spectral normalisation, and check that the data is in [-1, 1].")
+        if self._step % self.every == 0:
+            self._good = self.model.get_weights()
+            self._good_step = self._step
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stops training after ``minutes`` of wall-clock time (checked every step).
+
+    Train for a time, not an epoch count: on a laptop what matters is how good
+    the model gets in the minutes you have.
+    """
+
+    def __init__(self, minutes):
+        super().__init__()
+        self.seconds = float(minutes) * 60.0
+        self.start = None
+        self.steps = 0
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+
+    @property
+    def elapsed(self):
+        return 0.0 if self.start is None else time.perf_counter() - self.start
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if self.elapsed >= self.seconds:
+            self.model.stop_training = True
+
+
+class ProgressBar(keras.callbacks.Callback):
+    """A single tqdm bar over the time budget, with the latest losses.
+
+    Use with ``verbose=0`` in ``fit`` (Keras's own bar prints one line per epoch).
+    """
+
+    def __init__(self, budget, desc="training", update_every=10):
+        super().__init__()
+        self.budget = budget
+        self.desc = desc
+        self.update_every = update_every
+        self.bar = None
+        self._n = 0
+
+    def on_train_begin(self, logs=None):
+        from tqdm.auto import tqdm
+
+        total = int(round(self.budget.seconds))
+        self.bar = tqdm(total=total, desc=self.desc, unit="s", leave=True,
+                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s "
+                                   "[{postfix}]")
+        self._n = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._n += 1
+        if self._n % self.update_every:
+            return
+        logs = logs or {}
+        self.bar.n = min(self.budget.elapsed, self.bar.total)
+        self.bar.set_postfix_str(
+            f"step {self._n}, " + ", ".join(
+                f"{k} {float(v):.3f}" for k, v in logs.items() if k in ("d_loss", "g_loss")),
+            refresh=True)
+
+    def on_train_end(self, logs=None):
+        if self.bar is not None:
+            self.bar.n = min(self.budget.elapsed, self.bar.total)
+            self.bar.close()
+
+
+class Snapshots(keras.callbacks.Callback):
+    """Records samples from fixed noise every ``every`` steps, for animations.
+
+    ``frames`` is a list of (step, samples). The same noise each time, so the
+    frames show one set of samples changing as G learns.
+    """
+
+    def __init__(self, n=16, every=100, seed=0, labels=None):
+        super().__init__()
+        self.n, self.every, self.seed, self.labels = n, every, seed, labels
+        self.frames = []
+        self._step = 0
+
+    def take(self):
+        self.frames.append((self._step, self.model.generate(self.n, labels=self.labels,
+                                                            seed=self.seed)))
+
+    def on_train_begin(self, logs=None):
+        if not self.frames:
+            self.take()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._step += 1
+        if self._step % self.every == 0:
+            self.take()
+
+    def on_train_end(self, logs=None):
+        if self.frames and self.frames[-1][0] != self._step:
+            self.take()
+
+
+class LiveTraining(keras.callbacks.Callback):
+    """Redraws one figure in place while ``fit`` runs: loss curves, D(x) and
+    D(G(z)), and samples from fixed noise (images as a grid, points as a scatter).
+
+    ``history`` keeps every step's logs, so the picture can be redrawn later.
+    """
+
+    def __init__(self, every=50, n=16, seed=0, real=None, show=None):
+        super().__init__()
+        self.every, self.n, self.seed, self.real = every, n, seed, real
+        self.show = _in_notebook() if show is None else show
+        self.history = {}
+        self._step = 0
+        self._handle = None
+        self.figure = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._step += 1
+        for k, v in (logs or {}).items():
+            self.history.setdefault(k, []).append(float(v))
+        if self._step % self.every == 0:
+            self.redraw()
+
+    def on_train_end(self, logs=None):
+        self.redraw()
+
+    def redraw(self):
+        import matplotlib.pyplot as plt
+
+        from .plots import training_dashboard
+
+        if self.figure is not None:
+            plt.close(self.figure)
+        self.figure = training_dashboard(self.model, self.history, n=self.n, seed=self.seed,
+                                         real=self.real, step=self._step)
+        if self.show:
+            from IPython.display import display
+
+            if self._handle is None:
+                self._handle = display(self.figure, display_id=True)
+            else:
+                self._handle.update(self.figure)
+        plt.close(self.figure)
+
+
+def steps_per_second(budget):
+    """Training steps per second recorded by a :class:`TimeBudget`."""
+    return budget.steps / max(budget.elapsed, 1e-9)
+
+
+__all__ = ["DivergenceGuard", "TimeBudget", "ProgressBar", "Snapshots", "LiveTraining",
+           "steps_per_second"]

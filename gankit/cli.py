@@ -1,0 +1,108 @@
+"""The command line: ``python -m gankit recipes | train | sample``.
+
+    python -m gankit recipes
+    python -m gankit train dcgan-fashion --minutes 5 --seed 0 --out runs/dcgan.keras
+    python -m gankit sample runs/dcgan.keras --n 64 --out samples.npz --seed 1
+
+``sample`` writes ``images`` (N, H, W, C) float32 in [-1, 1] for image
+recipes or ``points`` (N, 2) for 2D ones, and ``labels`` (N,) int for
+conditional recipes (drawn uniformly over the classes).
+"""
+import argparse
+import pathlib
+import sys
+
+import numpy as np
+
+from .errors import GanKitError
+
+
+def _cmd_recipes(args):
+    from .recipes import RECIPES
+
+    width = max(len(n) for n in RECIPES)
+    for r in RECIPES.values():
+        print(f"{r.name:<{width}}  {r.kind:<6}  {r.dataset:<13}  {r.description}")
+    return 0
+
+
+def _cmd_train(args):
+    from .recipes import train_recipe
+
+    gan, report = train_recipe(args.recipe, minutes=args.minutes, seed=args.seed, out=args.out,
+                               progress=not args.quiet)
+    print(f"trained {report['recipe']} for {report['seconds']} s: {report['steps']:,} steps, "
+          f"{report['samples_per_second']:,} samples/s; saved to {args.out}")
+    return 0
+
+
+def load_gan(path):
+    """Load a GAN saved by gankit (a ``.keras`` file), with a clear error if it is not one."""
+    import keras
+
+    from .errors import BadInputError
+    from .gan import GAN
+
+    path = pathlib.Path(path)
+    if not path.exists():
+        raise BadInputError(f"No model at {path}. Train one first: "
+                            "python -m gankit train RECIPE --minutes M --out PATH.keras")
+    if path.suffix != ".keras":
+        raise BadInputError(f"{path} is not a .keras file; gankit saves models in the Keras format.")
+    model = keras.saving.load_model(path)
+    if not isinstance(model, GAN):
+        raise BadInputError(f"{path} holds a {type(model).__name__}, not a gankit GAN.")
+    return model
+
+
+def _cmd_sample(args):
+    from .errors import BadInputError
+
+    if args.n < 1:
+        raise BadInputError(f"--n should be a positive number of samples; got {args.n}.")
+    if not args.out.endswith(".npz"):
+        raise BadInputError(f"--out should end in .npz; got {args.out!r}.")
+    gan = load_gan(args.path)
+    rng = np.random.default_rng(args.seed)
+    arrays = {}
+    labels = None
+    if gan.conditional:
+        labels = rng.integers(gan.num_classes, size=args.n).astype("int64")
+        arrays["labels"] = labels
+    samples = gan.generate(args.n, labels=labels, seed=rng.integers(2**31)).astype("float32")
+    kind = gan.info.get("kind", "images" if len(gan.sample_shape) == 3 else "points")
+    arrays[kind] = samples
+    pathlib.Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    np.savez(args.out, **arrays)
+    shapes = ", ".join(f"{k} {v.shape}" for k, v in arrays.items())
+    print(f"wrote {args.out}: {shapes}")
+    return 0
+
+
+def build_parser():
+    p = argparse.ArgumentParser(prog="python -m gankit",
+                                description="Train, sample and list the course's GAN recipes.")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("recipes", help="list the named training recipes")
+    t = sub.add_parser("train", help="train a recipe for a wall-clock budget and save it")
+    t.add_argument("recipe")
+    t.add_argument("--minutes", type=float, default=5.0, help="wall-clock budget (default 5)")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--out", required=True, help="where to save the model (a .keras file)")
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
+    s = sub.add_parser("sample", help="draw samples from a saved model into an .npz file")
+    s.add_argument("path", help="a .keras file written by train")
+    s.add_argument("--n", type=int, required=True)
+    s.add_argument("--out", required=True, help="an .npz file")
+    s.add_argument("--seed", type=int, default=None)
+    return p
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    handler = {"recipes": _cmd_recipes, "train": _cmd_train, "sample": _cmd_sample}[args.command]
+    try:
+        return handler(args)
+    except GanKitError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2

@@ -1,0 +1,375 @@
+"""The GAN as a ``keras.Model`` whose ``train_step`` trains D, then G.
+
+Why a custom ``train_step``: ``fit()`` knows how to minimise one loss with one
+optimizer. A GAN has two players with opposite goals, so each step does
+
+1. ``d_steps`` times: make fakes, score real and fake, update **only D's
+   weights** with ``d_optimizer``;
+2. once: make fakes, score them with D, update **only G's weights** with
+   ``g_optimizer``.
+
+"Freeze D while G trains" in Keras 3 means exactly this: G's gradients are
+taken with respect to ``generator.trainable_variables`` alone and handed to
+G's optimizer, so D's weights cannot move during G's step (and vice versa).
+Nothing is toggled; no ``trainable = False`` is needed.
+
+Everything else (losses, noise, penalties) is ``keras.ops`` and is shared; the
+gradient bookkeeping, which each backend does its own way, stays inside
+``train_step``.
+"""
+import math
+
+import keras
+import numpy as np
+from keras import ops
+
+from .errors import BadInputError
+from .losses import check_smoothing, get_loss
+
+DEFAULT_LR = 2e-4
+
+
+def _default_optimizer():
+    # DCGAN's settings: beta1 0.5 (0.9 oscillated in the paper)
+    return keras.optimizers.Adam(DEFAULT_LR, beta_1=0.5)
+
+
+def _find_num_classes(model):
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Embedding):
+            return int(layer.input_dim)
+    return None
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other with ``fit()``.
+
+    Args:
+        generator: a model from noise z (and a label, if conditional) to a sample.
+        discriminator: a model from a sample (and label) to one score per sample.
+        loss: a name from ``gankit.LOSSES``: "minimax", "non-saturating",
+            "least-squares", "hinge" or "wasserstein".
+        d_steps: discriminator updates per generator update (WGAN uses 5).
+        gradient_penalty: weight of the WGAN-GP penalty (10 in the paper; 0 = off).
+        clip_weights: clip D's weights to [-c, c] after each D update (WGAN; None = off).
+        label_smoothing: real label becomes 1 - label_smoothing (one-sided).
+        instance_noise: std of Gaussian noise added to everything D sees.
+            Stored in a variable, so it can be changed while training.
+        seed: seeds the noise the GAN draws, for repeatable runs.
+        info: a dict saved with the model (the recipe's name, the data kind...).
+
+    Data passed to ``fit`` is real samples ``x`` or, for a conditional GAN,
+    the pair ``(x, labels)``.
+    """
+
+    def __init__(self, generator, discriminator, loss="non-saturating", d_steps=1,
+                 gradient_penalty=0.0, clip_weights=None, label_smoothing=0.0,
+                 instance_noise=0.0, seed=None, info=None, **kwargs):
+        super().__init__(**kwargs)
+        if keras.backend.backend() != "tensorflow":
+            raise RuntimeError(
+                "gankit.GAN trains on the TensorFlow backend in this version of the "
+                f"course; KERAS_BACKEND is {keras.backend.backend()!r}. Set "
+                "KERAS_BACKEND=tensorflow before importing keras.")
+        self.generator = generator
+        self.discriminator = discriminator
+        self.loss_pair = get_loss(loss)
+        check_smoothing(loss, float(label_smoothing))
+        if int(d_steps) < 1:
+            raise BadInputError(f"d_steps should be 1 or more; got {d_steps}.")
+        if gradient_penalty < 0 or (clip_weights is not None and clip_weights <= 0):
+            raise BadInputError("gradient_penalty should be >= 0 and clip_weights > 0 (or None).")
+        self.d_steps = int(d_steps)
+        self.gp_weight = float(gradient_penalty)
+        self.clip_value = None if clip_weights is None else float(clip_weights)
+        self.label_smoothing = float(label_smoothing)
+        self.seed = seed
+        self.info = dict(info or {})
+
+        self.latent_dim = int(generator.inputs[0].shape[-1])
+        self.conditional = len(generator.inputs) == 2
+        if self.conditional != (len(discriminator.inputs) == 2):
+            raise BadInputError(
+                "The generator and discriminator must both be conditional (take labels) or "
+                "both not: build them with the same num_classes.")
+        self.num_classes = _find_num_classes(generator) if self.conditional else None
+        self.sample_shape = tuple(generator.outputs[0].shape[1:])
+        d_shape = tuple(discriminator.inputs[0].shape[1:])
+        if d_shape != self.sample_shape:
+            raise BadInputError(
+                f"The generator makes samples of shape {self.sample_shape} but the "
+                f"discriminator expects {d_shape}. Build both for the same shape.")
+
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.instance_noise = keras.Variable(float(instance_noise), trainable=False,
+                                             name="instance_noise")
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_real_tracker = keras.metrics.Mean(name="d_real")
+        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        self.gp_tracker = keras.metrics.Mean(name="gp") if self.gp_weight else None
+        self.d_optimizer = None
+        self.g_optimizer = None
+        self.built = True  # both networks are built already
+
+    # --- compile -------------------------------------------------------------------
+
+    def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
+        """Give each network its own optimizer (defaults: Adam 2e-4, beta1 0.5).
+
+        Extra keyword arguments (``jit_compile``, ``steps_per_execution``...)
+        go to ``keras.Model.compile``.
+        """
+        super().compile(optimizer=None, **kwargs)
+        self.d_optimizer = keras.optimizers.get(d_optimizer or _default_optimizer())
+        self.g_optimizer = keras.optimizers.get(g_optimizer or _default_optimizer())
+        if self.d_optimizer is self.g_optimizer:
+            raise BadInputError(
+                "D and G need separate optimizer objects: each keeps its own moment "
+                "estimates. Pass two instances, e.g. keras.optimizers.Adam(2e-4) twice.")
+        self._compile_kwargs = {k: v for k, v in kwargs.items()
+                                if k in ("jit_compile", "steps_per_execution", "run_eagerly")}
+
+    def get_compile_config(self):
+        if self.d_optimizer is None:
+            return {}
+        return {"d_optimizer": keras.optimizers.serialize(self.d_optimizer),
+                "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
+                **getattr(self, "_compile_kwargs", {})}
+
+    def compile_from_config(self, config):
+        if not config:
+            return
+        config = dict(config)
+        self.compile(keras.optimizers.deserialize(config.pop("d_optimizer")),
+                     keras.optimizers.deserialize(config.pop("g_optimizer")), **config)
+        # Create the optimizers' slots now so their saved state can be loaded into them.
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    @property
+    def metrics(self):
+        trackers = [self.d_loss_tracker, self.g_loss_tracker, self.d_real_tracker,
+                    self.d_fake_tracker]
+        return trackers + ([self.gp_tracker] if self.gp_tracker is not None else [])
+
+    # --- pieces shared by every backend (keras.ops only) ------------------------------
+
+    def noise(self, batch_size):
+        """A batch of latent vectors z ~ N(0, I)."""
+        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+
+    def _g_inputs(self, z, labels):
+        return [z, labels] if self.conditional else z
+
+    def _d_inputs(self, x, labels):
+        return [x, labels] if self.conditional else x
+
+    def _noisy(self, x):
+        """Instance noise: blur the line between real and fake for D (0 = off)."""
+        return x + self.instance_noise * keras.random.normal(ops.shape(x),
+                                                             seed=self.seed_generator)
+
+    def _as_probability(self, scores):
+        """What the trackers call D(x): a probability for the cross-entropy losses,
+        the raw score for the others (their D is a critic or a regressor)."""
+        if self.loss_pair.name in ("minimax", "non-saturating"):
+            return ops.mean(ops.sigmoid(scores))
+        return ops.mean(scores)
+
+    def _unpack(self, data):
+        if isinstance(data, (tuple, list)):
+            x = data[0]
+            labels = data[1] if len(data) > 1 else None
+        else:
+            x, labels = data, None
+        if self.conditional and labels is None:
+            raise BadInputError(
+                "This GAN is conditional: fit it on (images, labels), e.g. "
+                "gan.fit(x, y, ...), so it knows which class each real image is.")
+        if labels is not None and self.conditional:
+            labels = ops.reshape(ops.cast(labels, "int32"), (-1, 1))
+        return x, labels if self.conditional else None
+
+    def _interpolate(self, real, fake):
+        """Random points on the lines between real and fake samples (WGAN-GP).
+        The weight is drawn from U[0, 1], as in the paper."""
+        shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
+        alpha = keras.random.uniform(shape, seed=self.seed_generator)
+        return real + alpha * (fake - real)
+
+    def _update_trackers(self, d_loss, g_loss, real_scores, fake_scores, gp=None):
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        self.d_real_tracker.update_state(self._as_probability(real_scores))
+        self.d_fake_tracker.update_state(self._as_probability(fake_scores))
+        if gp is not None and self.gp_tracker is not None:
+            self.gp_tracker.update_state(gp)
+        return {m.name: m.result() for m in self.metrics}
+
+    # --- the training step (backend-specific gradient bookkeeping) -------------------
+
+    def train_step(self, data):
+        import tensorflow as tf
+
+        real, labels = self._unpack(data)
+        batch_size = ops.shape(real)[0]
+        real_label = 1.0 - self.label_smoothing
+        G, D = self.generator, self.discriminator
+
+        # 1. Discriminator: d_steps updates on this real batch, fresh fakes each time.
+        for _ in range(self.d_steps):
+            z = self.noise(batch_size)
+            with tf.GradientTape() as tape:
+                fake = G(self._g_inputs(z, labels), training=True)
+                real_scores = D(self._d_inputs(self._noisy(real), labels), training=True)
+                fake_scores = D(self._d_inputs(self._noisy(fake), labels), training=True)
+                d_loss = self.loss_pair.d_loss(real_scores, fake_scores, real_label)
+                gp = None
+                if self.gp_weight:
+                    mixed = self._interpolate(real, fake)
+                    with tf.GradientTape() as gp_tape:
+                        gp_tape.watch(mixed)
+                        mixed_scores = D(self._d_inputs(mixed, labels), training=True)
+                    grads = gp_tape.gradient(mixed_scores, mixed)
+                    axes = list(range(1, len(grads.shape)))
+                    norms = ops.sqrt(ops.sum(ops.square(grads), axis=axes) + 1e-12)
+                    gp = ops.mean(ops.square(norms - 1.0))
+                    d_loss = d_loss + self.gp_weight * gp
+            d_grads = tape.gradient(d_loss, D.trainable_variables)
+            self.d_optimizer.apply(d_grads, D.trainable_variables)
+            if self.clip_value is not None:
+                for w in D.trainable_variables:
+                    w.assign(ops.clip(w, -self.clip_value, self.clip_value))
+
+        # 2. Generator: one update through D; only G's weights are handed to g_optimizer.
+        z = self.noise(batch_size)
+        with tf.GradientTape() as tape:
+            fake = G(self._g_inputs(z, labels), training=True)
+            fake_scores_g = D(self._d_inputs(self._noisy(fake), labels), training=True)
+            g_loss = self.loss_pair.g_loss(fake_scores_g)
+        g_grads = tape.gradient(g_loss, G.trainable_variables)
+        self.g_optimizer.apply(g_grads, G.trainable_variables)
+
+        return self._update_trackers(d_loss, g_loss, real_scores, fake_scores, gp)
+
+    # --- using the trained generator ------------------------------------------------
+
+    def call(self, inputs, training=False):
+        """Calling the GAN runs the generator: ``gan(z)`` or ``gan([z, labels])``."""
+        return self.generator(inputs, training=training)
+
+    def generate(self, n, labels=None, seed=None, batch_size=500):
+        """n samples as a NumPy array (images in [-1, 1], or points).
+
+        seed: same seed, same samples. labels (conditional GANs): one class index
+        per sample; by default the classes in turn, 0, 1, ..., 9, 0, 1, ...
+        """
+        if not isinstance(n, (int, np.integer)) or n < 1:
+            raise BadInputError(f"n should be a positive whole number; got {n!r}.")
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((n, self.latent_dim)).astype("float32")
+        if self.conditional:
+            from .data import check_labels
+
+            labels = (np.arange(n) % self.num_classes if labels is None
+                      else check_labels(labels, self.num_classes, n=n))
+            labels = np.asarray(labels, "int32").reshape(-1, 1)
+        out = []
+        for i in range(0, n, batch_size):
+            zi = z[i:i + batch_size]
+            inputs = [zi, labels[i:i + batch_size]] if self.conditional else zi
+            out.append(keras.ops.convert_to_numpy(self.generator(inputs, training=False)))
+        return np.concatenate(out)
+
+    def discriminate(self, x, labels=None, batch_size=500):
+        """D's probability that each sample in x is real (sigmoid of its score)."""
+        out = []
+        for i in range(0, len(x), batch_size):
+            xi = np.asarray(x[i:i + batch_size], "float32")
+            inputs = ([xi, np.asarray(labels[i:i + batch_size], "int32").reshape(-1, 1)]
+                      if self.conditional else xi)
+            scores = self.discriminator(inputs, training=False)
+            out.append(keras.ops.convert_to_numpy(ops.sigmoid(scores))[:, 0])
+        return np.concatenate(out)
+
+    # --- fit: a guard against NaN and a clean Ctrl-C --------------------------------
+
+    def fit(self, *args, callbacks=None, **kwargs):
+        """``keras.Model.fit`` plus two things a student needs:
+
+        - if a loss turns NaN, training stops with an error that says what to
+          try, and the weights go back to the last good snapshot;
+        - Ctrl-C (or the notebook's stop button) ends training cleanly and the
+          model keeps everything it has learned so far.
+        """
+        from .callbacks import DivergenceGuard
+
+        if self.d_optimizer is None:
+            self.compile()
+        x = args[0] if args else kwargs.get("x")
+        y = args[1] if len(args) > 1 else kwargs.get("y")
+        self.check_data(x, y)
+        callbacks = list(callbacks or [])
+        if not any(isinstance(c, DivergenceGuard) for c in callbacks):
+            callbacks.append(DivergenceGuard())
+        try:
+            return super().fit(*args, callbacks=callbacks, **kwargs)
+        except KeyboardInterrupt:
+            self.stop_training = True
+            steps = int(keras.ops.convert_to_numpy(self.g_optimizer.iterations))
+            print(f"\nTraining interrupted after {steps:,} generator steps; "
+                  "the model keeps what it learned.")
+            return getattr(self, "history", None)
+
+    def check_data(self, x, labels=None):
+        """Clear errors for real data of the wrong shape or range (NumPy input only)."""
+        from .data import check_images, check_labels
+
+        if not isinstance(x, np.ndarray):
+            return
+        if len(self.sample_shape) == 3:
+            check_images(x, self.sample_shape, name="real images")
+        else:
+            if tuple(x.shape[1:]) != self.sample_shape:
+                raise BadInputError(
+                    f"real samples should have shape (N, {', '.join(map(str, self.sample_shape))})"
+                    f" for this generator; got {x.shape}.")
+            if not np.isfinite(x).all():
+                raise BadInputError("real samples contain NaN or infinite values.")
+        if self.conditional:
+            if labels is None:
+                raise BadInputError(
+                    "This GAN is conditional: fit it on (images, labels), e.g. "
+                    "gan.fit(x, y, ...), so it knows which class each real image is.")
+            check_labels(labels, self.num_classes, n=len(x))
+
+    # --- saving ------------------------------------------------------------------
+
+    def get_config(self):
+        return {
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "loss": self.loss_pair.name,
+            "d_steps": self.d_steps,
+            "gradient_penalty": self.gp_weight,
+            "clip_weights": self.clip_value,
+            "label_smoothing": self.label_smoothing,
+            "instance_noise": float(keras.ops.convert_to_numpy(self.instance_noise)),
+            "seed": self.seed,
+            "info": self.info,
+            "name": self.name,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
+        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
+        return cls(**config)
+
+
+def count_params(model):
+    """Number of trainable parameters of a model, as an int."""
+    return int(sum(math.prod(w.shape) for w in model.trainable_weights))

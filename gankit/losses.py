@@ -1,0 +1,118 @@
+"""GAN losses as discriminator/generator pairs, written with ``keras.ops``.
+
+Every discriminator in gankit returns a raw score per sample (a *logit* for
+the cross-entropy losses): the probability that x is real is
+``sigmoid(score)``. Losses take the scores, not probabilities, because
+``log(sigmoid(s))`` computed as ``-softplus(-s)`` never underflows to
+``log(0)``; that is what lets the course study the saturating loss without NaNs.
+
+Each pair is ``d_loss(real_scores, fake_scores, real_label=1.0)`` (what D
+minimises) and ``g_loss(fake_scores)`` (what G minimises). ``real_label`` below
+1 is one-sided label smoothing (Salimans et al. 2016).
+"""
+from collections import namedtuple
+
+from keras import ops
+
+from .errors import BadInputError, unknown_name
+
+LossPair = namedtuple("LossPair", "name d_loss g_loss smoothable description")
+
+
+def _mean(x):
+    return ops.mean(ops.reshape(x, (-1,)))
+
+
+def bce_with_logits(scores, target):
+    """Binary cross-entropy of ``sigmoid(scores)`` against ``target`` in [0, 1], per sample.
+
+    -[t log s(x) + (1-t) log(1-s(x))] = t softplus(-x) + (1-t) softplus(x)
+    """
+    return target * ops.softplus(-scores) + (1.0 - target) * ops.softplus(scores)
+
+
+# Minimax (Goodfellow et al. 2014): min_G max_D E[log D(x)] + E[log(1 - D(G(z)))]
+def minimax_d_loss(real, fake, real_label=1.0):
+    """D maximises log D(x) + log(1 - D(G(z))): cross-entropy with labels 1 and 0."""
+    return _mean(bce_with_logits(real, real_label)) + _mean(bce_with_logits(fake, 0.0))
+
+
+def minimax_g_loss(fake):
+    """G minimises log(1 - D(G(z))) = -softplus(score). Saturates when D wins."""
+    return -_mean(ops.softplus(fake))
+
+
+# Non-saturating (the same paper's practical advice): G maximises log D(G(z))
+def non_saturating_g_loss(fake):
+    """G minimises -log D(G(z)) = softplus(-score): strong gradients when D wins."""
+    return _mean(ops.softplus(-fake))
+
+
+# Least squares (Mao et al. 2017), 0-1 coding a=0, b=c=1, on the raw score
+def least_squares_d_loss(real, fake, real_label=1.0):
+    """D pulls real scores to 1 and fake scores to 0, quadratically."""
+    return 0.5 * _mean(ops.square(real - real_label)) + 0.5 * _mean(ops.square(fake))
+
+
+def least_squares_g_loss(fake):
+    """G pulls its scores to 1."""
+    return 0.5 * _mean(ops.square(fake - 1.0))
+
+
+# Hinge (Lim & Ye 2017; Miyato et al. 2018)
+def hinge_d_loss(real, fake, real_label=1.0):
+    """D wants real scores above +1 and fake scores below -1; no push beyond."""
+    return _mean(ops.relu(1.0 - real)) + _mean(ops.relu(1.0 + fake))
+
+
+def hinge_g_loss(fake):
+    """G raises D's score on its samples."""
+    return -_mean(fake)
+
+
+# Wasserstein (Arjovsky et al. 2017): D is a critic, its score is unbounded
+def wasserstein_d_loss(real, fake, real_label=1.0):
+    """The critic widens the gap E[f(x)] - E[f(G(z))]; needs a Lipschitz constraint
+    (weight clipping or a gradient penalty) to mean anything."""
+    return _mean(fake) - _mean(real)
+
+
+def wasserstein_g_loss(fake):
+    """G raises the critic's score on its samples."""
+    return -_mean(fake)
+
+
+LOSSES = {
+    "minimax": LossPair("minimax", minimax_d_loss, minimax_g_loss, True,
+                        "the original value function; G's loss saturates"),
+    "non-saturating": LossPair("non-saturating", minimax_d_loss, non_saturating_g_loss, True,
+                               "D as minimax, G maximises log D(G(z))"),
+    "least-squares": LossPair("least-squares", least_squares_d_loss, least_squares_g_loss,
+                              True, "LSGAN, 0-1 coding (Pearson chi-square link)"),
+    "hinge": LossPair("hinge", hinge_d_loss, hinge_g_loss, False,
+                      "margin loss, usually with spectral normalization"),
+    "wasserstein": LossPair("wasserstein", wasserstein_d_loss, wasserstein_g_loss, False,
+                            "WGAN critic; add clipping or a gradient penalty"),
+}
+
+
+def get_loss(name):
+    """The :class:`LossPair` called ``name`` (see ``LOSSES`` for the names)."""
+    if isinstance(name, LossPair):
+        return name
+    if name not in LOSSES:
+        raise unknown_name("loss", name, LOSSES)
+    return LOSSES[name]
+
+
+def check_smoothing(loss, label_smoothing):
+    """Label smoothing only means something for losses with a target label."""
+    if not 0.0 <= label_smoothing < 0.5:
+        raise BadInputError(
+            f"label_smoothing should be in [0, 0.5): the real label becomes 1 - smoothing; "
+            f"got {label_smoothing}. 0.1 is a common choice.")
+    if label_smoothing and not get_loss(loss).smoothable:
+        raise BadInputError(
+            f"label_smoothing applies to losses with target labels (minimax, "
+            f"non-saturating, least-squares), not to {get_loss(loss).name!r}. "
+            "Set label_smoothing=0 or use instance_noise instead.")

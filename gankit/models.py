@@ -1,0 +1,221 @@
+"""Builders for generators and discriminators: MLP and DCGAN, plain or conditional.
+
+A generator maps a noise vector z (and, if conditional, a class label) to a
+sample. A discriminator maps a sample (and label) to one raw score per sample:
+``sigmoid(score)`` is its probability that the sample is real (see losses.py
+for why the score, not the probability, is returned).
+
+Conditional models take ``[inputs, labels]`` where labels are int class indices
+of shape (N,) or (N, 1).
+"""
+import math
+
+import keras
+from keras import layers, ops
+
+from .errors import BadInputError
+
+NORMS = ("batch", "layer", "spectral", None)
+
+
+def _dcgan_init():
+    """DCGAN's initialiser: weights from N(0, 0.02) (Radford et al. 2016)."""
+    return keras.initializers.RandomNormal(0.0, 0.02)
+
+
+def _leaky():
+    # The DCGAN paper's slope; Keras's own default is 0.3.
+    return layers.LeakyReLU(negative_slope=0.2)
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class MinibatchStdDev(layers.Layer):
+    """Appends the batch's average standard deviation as one more feature.
+
+    A collapsed generator makes a batch of near-identical samples; this feature
+    lets the discriminator see that at once (Karras et al. 2018).
+    """
+
+    def call(self, x):
+        std = ops.sqrt(ops.var(x, axis=0) + 1e-8)
+        stat = ops.mean(std)
+        extra = ops.ones_like(x[..., :1]) * stat
+        return ops.concatenate([x, extra], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], None if input_shape[-1] is None else input_shape[-1] + 1)
+
+
+def _check_norm(norm):
+    if norm not in NORMS:
+        raise BadInputError(f"norm should be one of {NORMS}; got {norm!r}.")
+
+
+def _check_shape(shape, name="image_shape"):
+    shape = tuple(int(s) for s in shape)
+    if len(shape) != 3:
+        raise BadInputError(
+            f"{name} should be (height, width, channels), e.g. (28, 28, 1); got {shape}.")
+    return shape
+
+
+def _maybe_sn(layer, norm):
+    return layers.SpectralNormalization(layer) if norm == "spectral" else layer
+
+
+def _norm_layer(norm):
+    if norm == "batch":
+        return layers.BatchNormalization()
+    if norm == "layer":
+        return layers.LayerNormalization()
+    return None
+
+
+def _label_input(num_classes):
+    if not num_classes or num_classes < 2:
+        raise BadInputError(f"num_classes should be at least 2; got {num_classes!r}.")
+    return keras.Input(shape=(1,), dtype="int32", name="label")
+
+
+# --- MLP ---------------------------------------------------------------------------
+
+def mlp_generator(latent_dim, output_shape, hidden=(128, 128), output_activation="tanh",
+                  batch_norm=False, num_classes=None, name="generator"):
+    """An MLP generator: z (latent_dim,) -> sample of ``output_shape``.
+
+    output_activation: "tanh" for images in [-1, 1]; None for points whose
+    range is not bounded (the 2D toys).
+    """
+    output_shape = tuple(int(s) for s in (output_shape if hasattr(output_shape, "__len__")
+                                          else (output_shape,)))
+    z = keras.Input(shape=(latent_dim,), name="z")
+    h = z
+    if num_classes:
+        label = _label_input(num_classes)
+        emb = layers.Flatten()(layers.Embedding(num_classes, min(50, 4 * num_classes))(label))
+        h = layers.Concatenate()([z, emb])
+    for width in hidden:
+        h = layers.Dense(width)(h)
+        if batch_norm:
+            h = layers.BatchNormalization()(h)
+        h = _leaky()(h)
+    h = layers.Dense(math.prod(output_shape), activation=output_activation)(h)
+    out = layers.Reshape(output_shape, name="sample")(h)
+    inputs = [z, label] if num_classes else z
+    return keras.Model(inputs, out, name=name)
+
+
+def mlp_discriminator(input_shape, hidden=(128, 128), norm=None, minibatch_std=False,
+                      num_classes=None, name="discriminator"):
+    """An MLP discriminator: sample -> one score (logit) per sample.
+
+    norm: None, "layer" or "spectral" ("batch" mixes real and fake statistics
+    and is avoided in MLP discriminators here).
+    """
+    _check_norm(norm)
+    input_shape = tuple(int(s) for s in (input_shape if hasattr(input_shape, "__len__")
+                                         else (input_shape,)))
+    x_in = keras.Input(shape=input_shape, name="x")
+    h = layers.Flatten()(x_in)
+    if num_classes:
+        label = _label_input(num_classes)
+        emb = layers.Flatten()(layers.Embedding(num_classes, min(50, 4 * num_classes))(label))
+        h = layers.Concatenate()([h, emb])
+    for width in hidden:
+        h = _maybe_sn(layers.Dense(width), norm)(h)
+        if norm in ("batch", "layer"):
+            h = _norm_layer(norm)(h)
+        h = _leaky()(h)
+    if minibatch_std:
+        h = MinibatchStdDev()(h)
+    score = _maybe_sn(layers.Dense(1), norm)(h)
+    inputs = [x_in, label] if num_classes else x_in
+    return keras.Model(inputs, score, name=name)
+
+
+# --- DCGAN -------------------------------------------------------------------------
+
+def _upsampling_plan(size):
+    """How many stride-2 steps take a >=4-pixel seed to ``size``: 28 -> (7, 2), 32 -> (4, 3)."""
+    start, steps = size, 0
+    while start % 2 == 0 and start // 2 >= 4:
+        start //= 2
+        steps += 1
+    if steps == 0:
+        raise BadInputError(
+            f"DCGAN builders need a side that halves at least once to >= 4 pixels "
+            f"(e.g. 8, 28, 32, 64); got {size}.")
+    return start, steps
+
+
+def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), base_filters=64, kernel_size=4,
+                    norm="batch", num_classes=None, name="generator"):
+    """DCGAN generator: Dense to a small feature map, then stride-2 transposed
+    convolutions that double the size, batch norm and LeakyReLU, tanh at the end.
+
+    For 28x28: z -> 7x7x(2*base) -> 14x14x(base) -> 28x28x1.
+    """
+    h_size, w_size, channels = _check_shape(image_shape)
+    if h_size != w_size:
+        raise BadInputError(f"DCGAN builders expect square images; got {image_shape}.")
+    _check_norm(norm)
+    start, steps = _upsampling_plan(h_size)
+    filters = base_filters * 2 ** (steps - 1)
+    z = keras.Input(shape=(latent_dim,), name="z")
+    h = z
+    if num_classes:
+        label = _label_input(num_classes)
+        emb = layers.Flatten()(layers.Embedding(num_classes, min(50, 4 * num_classes))(label))
+        h = layers.Concatenate()([z, emb])
+    h = layers.Dense(start * start * filters, use_bias=norm != "batch",
+                     kernel_initializer=_dcgan_init())(h)
+    h = layers.Reshape((start, start, filters))(h)
+    if norm in ("batch", "layer"):
+        h = _norm_layer(norm)(h)
+    h = _leaky()(h)
+    for _ in range(steps - 1):
+        filters //= 2
+        h = layers.Conv2DTranspose(filters, kernel_size, strides=2, padding="same",
+                                   use_bias=norm != "batch", kernel_initializer=_dcgan_init())(h)
+        if norm in ("batch", "layer"):
+            h = _norm_layer(norm)(h)
+        h = _leaky()(h)
+    out = layers.Conv2DTranspose(channels, kernel_size, strides=2, padding="same",
+                                 activation="tanh", kernel_initializer=_dcgan_init(),
+                                 name="image")(h)
+    inputs = [z, label] if num_classes else z
+    return keras.Model(inputs, out, name=name)
+
+
+def dcgan_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4, norm="batch",
+                        minibatch_std=False, num_classes=None, name="discriminator"):
+    """DCGAN discriminator: stride-2 convolutions (no pooling) that halve the size,
+    LeakyReLU, normalisation on every layer but the first, one score out.
+
+    norm: "batch" (DCGAN), "layer" (for a gradient penalty, which batch norm
+    breaks), "spectral" (spectral normalisation of every weight) or None.
+    """
+    h_size, w_size, channels = _check_shape(image_shape)
+    _check_norm(norm)
+    _, steps = _upsampling_plan(h_size)
+    x_in = keras.Input(shape=(h_size, w_size, channels), name="image")
+    h = x_in
+    if num_classes:
+        # The label becomes one extra image channel the convolutions can read.
+        label = _label_input(num_classes)
+        emb = layers.Embedding(num_classes, h_size * w_size)(label)
+        h = layers.Concatenate()([x_in, layers.Reshape((h_size, w_size, 1))(emb)])
+    filters = base_filters
+    for i in range(steps):
+        h = _maybe_sn(layers.Conv2D(filters, kernel_size, strides=2, padding="same",
+                                    kernel_initializer=_dcgan_init()), norm)(h)
+        if i > 0 and norm in ("batch", "layer"):
+            h = _norm_layer(norm)(h)
+        h = _leaky()(h)
+        filters *= 2
+    if minibatch_std:
+        h = MinibatchStdDev()(h)
+    h = layers.Flatten()(h)
+    score = _maybe_sn(layers.Dense(1, kernel_initializer=_dcgan_init()), norm)(h)
+    inputs = [x_in, label] if num_classes else x_in
+    return keras.Model(inputs, score, name=name)

@@ -1,0 +1,126 @@
+"""Named training recipes: a dataset, two networks, a loss and optimizers that
+are known to work together, trained for a wall-clock budget.
+
+``python -m gankit recipes`` lists them; ``train_recipe`` (or ``python -m
+gankit train``) runs one. Names are stable once published.
+"""
+import dataclasses
+import pathlib
+import time
+from typing import Callable
+
+import keras
+
+from . import data as gdata
+from .callbacks import ProgressBar, TimeBudget
+from .errors import BadInputError, unknown_name
+from .gan import GAN
+from .models import dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator
+from .settings import seed_everything
+
+
+@dataclasses.dataclass(frozen=True)
+class Recipe:
+    name: str
+    description: str
+    kind: str  # "images" or "points"
+    dataset: str
+    batch_size: int
+    build: Callable  # seed -> compiled GAN
+    load_data: Callable  # seed -> (x, y or None)
+
+
+def _adam(lr, beta_1=0.5, beta_2=0.999):
+    return keras.optimizers.Adam(lr, beta_1=beta_1, beta_2=beta_2)
+
+
+def _fashion(seed):
+    return gdata.load_fashion_mnist("train")
+
+
+def _dcgan(seed, conditional=False, name="dcgan-fashion"):
+    classes = 10 if conditional else None
+    gan = GAN(dcgan_generator(latent_dim=64, base_filters=64, kernel_size=4, num_classes=classes),
+              dcgan_discriminator(base_filters=64, kernel_size=4, num_classes=classes),
+              loss="non-saturating", seed=seed,
+              info={"recipe": name, "kind": "images", "dataset": "fashion-mnist"})
+    gan.compile(_adam(2e-4), _adam(2e-4))
+    return gan
+
+
+def _toy_data(name):
+    # The published protocol trains on 100,000 points (PacGAN).
+    return lambda seed: (gdata.load(name, n=100_000, seed=seed), None)
+
+
+def _toy_gan(seed, name, dataset, best=False):
+    g = mlp_generator(latent_dim=2 if not best else 8, output_shape=(2,), hidden=(256, 256, 256),
+                      output_activation=None)
+    d = mlp_discriminator((2,), hidden=(256, 256, 256), minibatch_std=best)
+    gan = GAN(g, d, loss="non-saturating", seed=seed,
+              info={"recipe": name, "kind": "points", "dataset": dataset})
+    # PacGAN's settings: Adam 1e-4, beta1 0.8; the best recipes use TTUR rates.
+    if best:
+        gan.compile(_adam(4e-4, 0.5, 0.9), _adam(1e-4, 0.5, 0.9))
+    else:
+        gan.compile(_adam(1e-4, 0.8), _adam(1e-4, 0.8))
+    return gan
+
+
+RECIPES = {r.name: r for r in [
+    Recipe("dcgan-fashion", "DCGAN on Fashion-MNIST (4x4 kernels, 128-64 filters, batch 128)",
+           "images", "fashion-mnist", 128, lambda s: _dcgan(s), _fashion),
+    Recipe("cgan-fashion", "conditional DCGAN on Fashion-MNIST: a label goes into G and D",
+           "images", "fashion-mnist", 128,
+           lambda s: _dcgan(s, conditional=True, name="cgan-fashion"), _fashion),
+    Recipe("gan-ring8", "plain MLP GAN on 8 Gaussians in a ring (shows mode collapse)",
+           "points", "ring8", 100, lambda s: _toy_gan(s, "gan-ring8", "ring8"),
+           _toy_data("ring8")),
+    Recipe("gan-grid25", "plain MLP GAN on 25 Gaussians in a grid (shows mode collapse)",
+           "points", "grid25", 100, lambda s: _toy_gan(s, "gan-grid25", "grid25"),
+           _toy_data("grid25")),
+    Recipe("best-ring8", "the course's best remedy on the ring: minibatch std-dev + TTUR",
+           "points", "ring8", 100, lambda s: _toy_gan(s, "best-ring8", "ring8", best=True),
+           _toy_data("ring8")),
+    Recipe("best-grid25", "the course's best remedy on the grid: minibatch std-dev + TTUR",
+           "points", "grid25", 100, lambda s: _toy_gan(s, "best-grid25", "grid25", best=True),
+           _toy_data("grid25")),
+]}
+
+
+def get_recipe(name):
+    """The :class:`Recipe` called ``name``, or an error that lists the names."""
+    if name not in RECIPES:
+        raise unknown_name("recipe", name, RECIPES)
+    return RECIPES[name]
+
+
+def train_recipe(name, minutes=5.0, seed=0, out=None, progress=True, callbacks=()):
+    """Train recipe ``name`` for ``minutes`` of wall-clock time; save to ``out``.
+
+    Ctrl-C stops early and still saves. Returns (gan, report) where report
+    has the steps, seconds and images (or points) per second.
+    """
+    recipe = get_recipe(name)
+    if minutes <= 0:
+        raise BadInputError(f"minutes should be > 0; got {minutes}.")
+    if out is not None and not str(out).endswith(".keras"):
+        raise BadInputError(f"out should be a path ending in .keras (the Keras format); got {out!r}.")
+    seed_everything(seed)
+    x, y = recipe.load_data(seed)
+    gan = recipe.build(seed)
+    budget = TimeBudget(minutes)
+    cbs = [budget, *callbacks] + ([ProgressBar(budget, desc=name)] if progress else [])
+    start = time.perf_counter()
+    fit_args = (x, y) if y is not None and gan.conditional else (x,)
+    gan.fit(*fit_args, batch_size=recipe.batch_size, epochs=1_000_000, shuffle=True,
+            verbose=0, callbacks=cbs)
+    seconds = time.perf_counter() - start
+    steps = int(keras.ops.convert_to_numpy(gan.g_optimizer.iterations))
+    report = {"recipe": name, "seed": seed, "steps": steps, "seconds": round(seconds, 1),
+              "samples_per_second": round(steps * recipe.batch_size / max(seconds, 1e-9), 1)}
+    gan.info.update({"steps": steps, "seconds": report["seconds"], "seed": seed})
+    if out is not None:
+        pathlib.Path(out).parent.mkdir(parents=True, exist_ok=True)
+        gan.save(out)
+    return gan, report

@@ -1,0 +1,90 @@
+"""The command-line contract of shared/COURSE.md, run as a student would run it."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+RECIPES = ["dcgan-fashion", "cgan-fashion", "gan-ring8", "gan-grid25", "best-ring8", "best-grid25"]
+
+
+def gankit(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "gankit", *args], capture_output=True,
+                          text=True, timeout=timeout, env=os.environ.copy())
+
+
+def test_recipes_lists_the_published_names():
+    out = gankit("recipes")
+    assert out.returncode == 0, out.stderr
+    names = [line.split()[0] for line in out.stdout.splitlines() if line.strip()]
+    assert set(RECIPES) <= set(names)
+
+
+def test_train_then_sample_points(tmp_path):
+    model = tmp_path / "ring.keras"
+    out = gankit("train", "gan-ring8", "--minutes", "0.05", "--seed", "1", "--out", str(model))
+    assert out.returncode == 0, out.stderr
+    assert model.exists() and "steps" in out.stdout
+    npz = tmp_path / "s.npz"
+    out = gankit("sample", str(model), "--n", "50", "--out", str(npz), "--seed", "3")
+    assert out.returncode == 0, out.stderr
+    with np.load(npz) as f:
+        assert sorted(f.files) == ["points"]
+        assert f["points"].shape == (50, 2) and f["points"].dtype == np.float32
+        first = f["points"].copy()
+    gankit("sample", str(model), "--n", "50", "--out", str(npz), "--seed", "3")
+    with np.load(npz) as f:
+        np.testing.assert_array_equal(f["points"], first)  # same seed, same samples
+
+
+def test_train_then_sample_conditional_images(tmp_path):
+    model = tmp_path / "cgan.keras"
+    out = gankit("train", "cgan-fashion", "--minutes", "0.05", "--out", str(model), "--quiet")
+    assert out.returncode == 0, out.stderr
+    npz = tmp_path / "s.npz"
+    out = gankit("sample", str(model), "--n", "40", "--out", str(npz))
+    assert out.returncode == 0, out.stderr
+    with np.load(npz) as f:
+        assert sorted(f.files) == ["images", "labels"]
+        images, labels = f["images"], f["labels"]
+    assert images.shape == (40, 28, 28, 1) and images.dtype == np.float32
+    assert images.min() >= -1 and images.max() <= 1
+    assert labels.shape == (40,) and np.issubdtype(labels.dtype, np.integer)
+    assert labels.min() >= 0 and labels.max() <= 9 and len(np.unique(labels)) > 3
+
+
+def test_bad_input_gets_a_clear_message(tmp_path):
+    out = gankit("train", "dcgan-fashon", "--minutes", "1", "--out", str(tmp_path / "m.keras"))
+    assert out.returncode == 2
+    assert "Unknown recipe 'dcgan-fashon'" in out.stderr and "dcgan-fashion" in out.stderr
+    assert "Traceback" not in out.stderr
+    out = gankit("train", "gan-ring8", "--minutes", "1", "--out", str(tmp_path / "m.h5"))
+    assert out.returncode == 2 and ".keras" in out.stderr
+    out = gankit("sample", str(tmp_path / "missing.keras"), "--n", "3", "--out", "x.npz")
+    assert out.returncode == 2 and "Train one first" in out.stderr
+
+
+def test_ctrl_c_saves_what_was_learned(tmp_path):
+    model = tmp_path / "interrupted.keras"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gankit", "train", "gan-grid25", "--minutes", "10",
+         "--out", str(model)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # wait until training is under way (the progress bar shows a step), then press Ctrl-C
+    os.set_blocking(proc.stderr.fileno(), False)
+    err, deadline = "", time.time() + 120
+    while time.time() < deadline and proc.poll() is None and "step " not in err:
+        time.sleep(0.5)
+        err += proc.stderr.read() or ""
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err + stderr
+    assert "interrupted" in stdout and model.exists()
+    import keras
+    import gankit as gk
+
+    gan = keras.saving.load_model(model)
+    assert isinstance(gan, gk.GAN) and int(gan.g_optimizer.iterations) > 0

@@ -1,0 +1,182 @@
+import numpy as np
+import pytest
+
+import keras
+import gankit
+from gankit.losses import LossPair
+
+
+def weights(model):
+    return [w.numpy().copy() for w in model.trainable_weights]
+
+
+def changed(before, model):
+    return any(not np.array_equal(a, b.numpy()) for a, b in zip(before, model.trainable_weights))
+
+
+def data(n=256, seed=0):
+    return gankit.ring8(n, seed=seed)
+
+
+def test_fit_tracks_the_four_numbers(tiny_gan):
+    gan = tiny_gan()
+    hist = gan.fit(data(), batch_size=64, epochs=2, verbose=0)
+    assert set(hist.history) >= {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert all(0 <= v <= 1 for v in hist.history["d_real"] + hist.history["d_fake"])
+
+
+def test_the_g_step_never_moves_d_and_the_d_step_never_moves_g(tiny_gan):
+    # With G's learning rate at 0 only D's step can change anything: G stays put.
+    gan = tiny_gan()
+    gan.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(0.0))
+    g0, d0 = weights(gan.generator), weights(gan.discriminator)
+    gan.fit(data(), batch_size=64, epochs=1, verbose=0)
+    assert changed(d0, gan.discriminator) and not changed(g0, gan.generator)
+    # With D's learning rate at 0, G's step (through D) must leave D's weights alone.
+    gan = tiny_gan()
+    gan.compile(keras.optimizers.Adam(0.0), keras.optimizers.Adam(1e-2))
+    g0, d0 = weights(gan.generator), weights(gan.discriminator)
+    gan.fit(data(), batch_size=64, epochs=1, verbose=0)
+    assert changed(g0, gan.generator) and not changed(d0, gan.discriminator)
+
+
+def test_each_optimizer_holds_state_for_its_own_network_only(tiny_gan):
+    gan = tiny_gan()
+    gan.fit(data(), batch_size=64, epochs=1, verbose=0)
+    # Adam keeps two moments per weight
+    d_slots = len(gan.d_optimizer.variables) - 2  # minus iterations and learning rate
+    g_slots = len(gan.g_optimizer.variables) - 2
+    assert d_slots == 2 * len(gan.discriminator.trainable_variables)
+    assert g_slots == 2 * len(gan.generator.trainable_variables)
+
+
+def test_d_steps_means_more_d_updates(tiny_gan):
+    gan = tiny_gan(d_steps=3)
+    gan.fit(data(128), batch_size=64, epochs=1, verbose=0)
+    assert int(gan.d_optimizer.iterations) == 3 * int(gan.g_optimizer.iterations) == 6
+
+
+def test_same_seed_same_run(tiny_gan):
+    runs = []
+    for _ in range(2):
+        gan = tiny_gan(seed=7)
+        gan.fit(data(), batch_size=64, epochs=2, verbose=0, shuffle=True)
+        runs.append(weights(gan.generator) + weights(gan.discriminator))
+    for a, b in zip(*runs):
+        np.testing.assert_array_equal(a, b)
+    other = tiny_gan(seed=8)
+    other.fit(data(), batch_size=64, epochs=2, verbose=0)
+    assert changed(runs[0][:len(other.generator.trainable_weights)], other.generator)
+
+
+def test_save_and_load_resume_training(tiny_gan, tmp_path):
+    gan = tiny_gan(loss="least-squares", instance_noise=0.1, info={"recipe": "test"})
+    gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(5e-4))
+    gan.fit(data(), batch_size=64, epochs=1, verbose=0)
+    path = tmp_path / "gan.keras"
+    gan.save(path)
+    loaded = keras.saving.load_model(path)
+    assert isinstance(loaded, gankit.GAN)
+    assert loaded.loss_pair.name == "least-squares" and loaded.info == {"recipe": "test"}
+    assert float(loaded.instance_noise.numpy()) == pytest.approx(0.1)
+    assert float(loaded.g_optimizer.learning_rate.numpy()) == pytest.approx(5e-4)
+    np.testing.assert_array_equal(loaded.generate(8, seed=1), gan.generate(8, seed=1))
+    # both optimizers' state (step counts and Adam moments) came back
+    assert int(loaded.d_optimizer.iterations) == int(gan.d_optimizer.iterations) == 4
+    for a, b in zip(loaded.d_optimizer.variables + loaded.g_optimizer.variables,
+                    gan.d_optimizer.variables + gan.g_optimizer.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    loaded.fit(data(), batch_size=64, epochs=1, verbose=0)
+    assert int(loaded.g_optimizer.iterations) == 8
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"loss": "wasserstein", "gradient_penalty": 10.0, "d_steps": 2},
+    {"loss": "wasserstein", "clip_weights": 0.01},
+    {"loss": "hinge"},
+    {"loss": "minimax", "label_smoothing": 0.1},
+])
+def test_variants_train(tiny_gan, kwargs):
+    gan = tiny_gan(**kwargs)
+    hist = gan.fit(data(), batch_size=64, epochs=1, verbose=0)
+    assert np.isfinite(hist.history["d_loss"][-1])
+    if "gradient_penalty" in kwargs:
+        assert "gp" in hist.history and hist.history["gp"][-1] >= 0
+    if "clip_weights" in kwargs:
+        assert max(float(np.abs(w.numpy()).max())
+                   for w in gan.discriminator.trainable_weights) <= 0.01 + 1e-7
+
+
+def test_conditional_gan_trains_and_generates_classes():
+    gankit.seed_everything(0)
+    g = gankit.mlp_generator(4, (2,), hidden=(16,), output_activation=None, num_classes=3)
+    d = gankit.mlp_discriminator((2,), hidden=(16,), num_classes=3)
+    gan = gankit.GAN(g, d, seed=0)
+    gan.compile()
+    x, y = data(), np.arange(256) % 3
+    gan.fit(x, y, batch_size=64, epochs=1, verbose=0)
+    assert gan.num_classes == 3 and gan.generate(5).shape == (5, 2)
+    with pytest.raises(gankit.BadInputError, match=r"\(images, labels\)"):
+        gan.fit(x, batch_size=64, epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match=r"\[0, 2\]"):
+        gan.fit(x, np.full(256, 5), batch_size=64, epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match=r"\[0, 2\]"):
+        gan.generate(2, labels=[0, 3])
+
+
+def test_bad_data_and_models_are_explained(tiny_gan):
+    gan = tiny_gan()
+    with pytest.raises(gankit.BadInputError, match=r"\(N, 2\)"):
+        gan.fit(np.zeros((10, 3), "float32"), epochs=1, verbose=0)
+    img_gan = gankit.GAN(gankit.dcgan_generator(8, base_filters=8),
+                         gankit.dcgan_discriminator(base_filters=8))
+    with pytest.raises(gankit.BadInputError, match="to_unit_range"):
+        img_gan.fit(np.full((4, 28, 28, 1), 200.0, "float32"), epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match="discriminator expects"):
+        gankit.GAN(gankit.dcgan_generator(8, base_filters=8),
+                   gankit.dcgan_discriminator((32, 32, 1), base_filters=8))
+    with pytest.raises(gankit.BadInputError, match="separate optimizer"):
+        opt = keras.optimizers.Adam()
+        gan.compile(opt, opt)
+    with pytest.raises(gankit.BadInputError, match="hinge"):
+        tiny_gan(loss="hinge", label_smoothing=0.1)
+
+
+def test_nan_stops_training_with_advice_and_restores_weights(tiny_gan):
+    calls = {"n": 0}
+    pair = gankit.get_loss("non-saturating")
+    # a loss that is fine for a while, then turns NaN (a stand-in for a blow-up)
+    import keras.ops as ops
+    def d_loss(real, fake, real_label=1.0):
+        return pair.d_loss(real, fake, real_label) + ops.log(
+            ops.where(gan.d_optimizer.iterations < 60, 1.0, -1.0))
+    gan = tiny_gan(loss=LossPair("exploding", d_loss, pair.g_loss, True, ""))
+    gan.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2))
+    with pytest.raises(gankit.TrainingDivergedError, match="learning rates") as e:
+        gan.fit(data(4096), batch_size=32, epochs=1, verbose=0)
+    assert "restored to step 50" in str(e.value)
+    assert all(np.isfinite(w.numpy()).all() for w in gan.trainable_weights)
+
+
+def test_ctrl_c_keeps_what_was_learned(tiny_gan, capsys):
+    class Interrupt(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 2:
+                raise KeyboardInterrupt
+
+    gan = tiny_gan()
+    g0 = weights(gan.generator)
+    gan.fit(data(1024), batch_size=32, epochs=5, verbose=0, callbacks=[Interrupt()])
+    assert int(gan.g_optimizer.iterations) == 3
+    assert changed(g0, gan.generator)
+    assert "keeps what it learned" in capsys.readouterr().out
+
+
+def test_generate_is_repeatable(tiny_gan):
+    gan = tiny_gan()
+    np.testing.assert_array_equal(gan.generate(10, seed=3), gan.generate(10, seed=3))
+    assert not np.array_equal(gan.generate(10, seed=3), gan.generate(10, seed=4))
+    with pytest.raises(gankit.BadInputError):
+        gan.generate(0)
+    p = gan.discriminate(data(10))
+    assert p.shape == (10,) and np.all((p >= 0) & (p <= 1))

@@ -1,0 +1,65 @@
+import math
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from keras import ops
+
+import gankit
+from gankit import losses
+
+
+def grads(fn, *values):
+    xs = [tf.Variable(np.array(v, np.float32)) for v in values]
+    with tf.GradientTape() as tape:
+        out = fn(*xs)
+    return float(out), [g.numpy() for g in tape.gradient(out, xs)]
+
+
+@pytest.mark.parametrize("name", list(gankit.LOSSES))
+def test_each_pair_pulls_the_right_way(name):
+    pair = gankit.get_loss(name)
+    # Between the targets, D's loss falls when real scores rise and fake scores fall
+    _, (g_real, g_fake) = grads(pair.d_loss, [0.3, 0.6], [0.1, 0.4])
+    assert np.all(g_real < 0) and np.all(g_fake > 0)
+    # G's loss falls when D scores its fakes higher
+    _, (g_g,) = grads(pair.g_loss, [0.1, 0.4])
+    assert np.all(g_g < 0)
+
+
+def test_known_values():
+    # at D(x) = 0.5 everywhere the minimax D loss is 2 log 2 (its value at the optimum)
+    d, _ = grads(losses.minimax_d_loss, [0.0], [0.0])
+    assert d == pytest.approx(2 * math.log(2), rel=1e-6)
+    assert float(losses.least_squares_d_loss(ops.ones(3), ops.zeros(3))) == 0.0
+    assert float(losses.hinge_d_loss(ops.full((3,), 2.0), ops.full((3,), -2.0))) == 0.0
+    assert float(losses.wasserstein_d_loss(ops.ones(3), ops.zeros(3))) == -1.0
+
+
+def test_minimax_saturates_and_non_saturating_does_not():
+    # a confident D (score -8 on fakes, D(G(z)) ~ 0.0003) leaves the minimax G with
+    # almost no gradient, and the non-saturating G with a strong one
+    _, (g_mm,) = grads(losses.minimax_g_loss, [-8.0])
+    _, (g_ns,) = grads(losses.non_saturating_g_loss, [-8.0])
+    assert abs(g_mm[0]) < 1e-3 and abs(g_ns[0]) > 0.99
+
+
+def test_losses_are_finite_for_extreme_scores():
+    big = ops.convert_to_tensor([-1e4, 1e4])
+    for pair in gankit.LOSSES.values():
+        assert np.isfinite(float(pair.d_loss(big, big))) and np.isfinite(float(pair.g_loss(big)))
+
+
+def test_label_smoothing_moves_the_real_target():
+    d0 = float(losses.minimax_d_loss(ops.full((1,), 10.0), ops.full((1,), -10.0)))
+    d1 = float(losses.minimax_d_loss(ops.full((1,), 10.0), ops.full((1,), -10.0), real_label=0.9))
+    assert d1 > d0 + 0.5  # a very confident D is now penalised
+
+
+def test_bad_loss_settings():
+    with pytest.raises(gankit.UnknownNameError, match="hinge"):
+        gankit.get_loss("hinje")
+    with pytest.raises(gankit.BadInputError, match="instance_noise"):
+        losses.check_smoothing("wasserstein", 0.1)
+    with pytest.raises(gankit.BadInputError, match=r"\[0, 0.5\)"):
+        losses.check_smoothing("minimax", 0.7)

@@ -1,0 +1,97 @@
+import matplotlib
+import numpy as np
+import pytest
+
+import gankit
+from gankit.callbacks import steps_per_second
+
+
+def test_image_grid_lays_out_and_labels_rows():
+    imgs = np.linspace(-1, 1, 12 * 8 * 8).reshape(12, 8, 8, 1)
+    fig = gankit.image_grid(imgs, ncols=4, title="t", row_labels=["a", "b", "c"])
+    ax = fig.axes[0]
+    assert ax.get_title() == "t"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b", "c"]
+    shown = ax.images[0].get_array()
+    assert shown.shape == (3 * 9 - 1, 4 * 9 - 1) and shown.min() >= 0 and shown.max() <= 1
+    with pytest.raises(gankit.BadInputError):
+        gankit.image_grid(np.zeros((2, 3)))
+
+
+def test_plot_history_draws_both_panels(tiny_gan):
+    gan = tiny_gan()
+    hist = gan.fit(gankit.ring8(256, seed=0), batch_size=64, epochs=3, verbose=0)
+    fig = gankit.plot_history(hist)
+    assert [a.get_title() for a in fig.axes] == ["Losses", "What D says"]
+    assert len(fig.axes[0].lines) == 2 and len(fig.axes[1].lines) == 2
+
+
+def test_2d_view_shows_heatmap_points_and_arrows(tiny_gan):
+    gan = tiny_gan()
+    fig = gankit.plot_2d_gan(gan, gankit.ring8(300, seed=0), n=200)
+    ax = fig.axes[0]
+    kinds = {type(c).__name__ for c in ax.collections}
+    assert {"QuadMesh", "PathCollection", "Quiver"} <= kinds
+    x, y, prob, gx, gy = gankit.plots.discriminator_field(gan, 2.0, resolution=20)
+    assert prob.shape == (20, 20) and np.all((prob >= 0) & (prob <= 1))
+    # the arrows follow D's score: finite differences agree with the direction of
+    # increasing probability
+    i, j = 10, 10
+    assert np.sign(gx[i, j]) == np.sign(prob[i, j + 1] - prob[i, j - 1]) or gx[i, j] == 0
+
+
+def test_live_training_snapshots_and_budget(tiny_gan):
+    gan = tiny_gan()
+    live = gankit.LiveTraining(every=2, real=gankit.ring8(100, seed=0), show=False)
+    snaps = gankit.Snapshots(n=8, every=2)
+    budget = gankit.TimeBudget(minutes=10)
+    gan.fit(gankit.ring8(256, seed=0), batch_size=64, epochs=2, verbose=0,
+            callbacks=[live, snaps, budget])
+    assert len(live.history["d_loss"]) == 8
+    assert isinstance(live.figure, matplotlib.figure.Figure)
+    assert [s for s, _ in snaps.frames] == [0, 2, 4, 6, 8]
+    assert budget.steps == 8 and steps_per_second(budget) > 0
+    html = gankit.animate_samples(snaps.frames)
+    assert "<img" in html.data or "animation" in html.data.lower()
+
+
+def test_time_budget_stops_training(tiny_gan):
+    gan = tiny_gan()
+    budget = gankit.TimeBudget(minutes=0.02)  # 1.2 s
+    gan.fit(gankit.ring8(10_000, seed=0), batch_size=32, epochs=1000, verbose=0,
+            callbacks=[budget])
+    assert 1.2 <= budget.elapsed < 30
+    assert int(gan.g_optimizer.iterations) == budget.steps
+
+
+def test_mode_stats_counts_by_the_protocol():
+    pts = gankit.ring8(2500, seed=0)
+    s = gankit.mode_stats(pts, "ring8")
+    assert s["modes"] == 8 and s["high_quality"] > 0.99
+    collapsed = np.repeat(gankit.data.ring8_centers()[:3], 100, axis=0)
+    assert gankit.mode_stats(collapsed, "ring8")["modes"] == 3
+    far = np.full((10, 2), 10.0)
+    assert gankit.mode_stats(far, "grid25")["high_quality"] == 0.0
+    with pytest.raises(gankit.BadInputError):
+        gankit.mode_stats(np.zeros((3, 3)), "ring8")
+
+
+def test_quiz_checks_and_explains():
+    quiz = gankit.Quiz([("2+2?", ["3", "4"], 1, "Arithmetic."),
+                        ("D outputs?", ["a sample", "a probability"], 1, "It classifies.")])
+    ok, msg = quiz.check(0, 1)
+    assert ok and "Arithmetic" in msg
+    ok, msg = quiz.check(1, 0)
+    assert not ok and "a probability" in msg
+    assert quiz.answer_key() == ["4", "a probability"]
+    box = quiz.widget()
+    radio, button, feedback = quiz._controls[0]
+    radio.value = 0
+    button.click()
+    assert "Not quite" in feedback.value
+    radio.value = 1
+    button.click()
+    assert "Right" in feedback.value
+    assert len(box.children) == 3
+    with pytest.raises(gankit.BadInputError, match="answer index"):
+        gankit.Quiz([("q", ["a"], 2, "")])
