@@ -1,17 +1,5 @@
-"""Test settings: smoke mode, no downloads, no windows.
-
-These variables are set before anything imports Keras, and the notebook kernels
-that nbval starts inherit them.
-"""
-import os
-
-os.environ["GANKIT_SMOKE"] = "1"
-os.environ["GANKIT_OFFLINE"] = "1"
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ["MPLBACKEND"] = "Agg"
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
-import pytest  # noqa: E402
+"""Fixtures shared by the unit tests (the environment is set in ../conftest.py)."""
+import pytest
 
 
 @pytest.fixture
