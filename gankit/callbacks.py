@@ -174,14 +174,22 @@ class LiveTraining(keras.callbacks.Callback):
         self.every, self.n, self.seed, self.real = every, n, seed, real
         self.show = _in_notebook() if show is None else show
         self.history = {}
+        self._prev = {}
         self._step = 0
         self._handle = None
         self.figure = None
 
     def on_train_batch_end(self, batch, logs=None):
+        # Keras logs running means that restart every epoch; undo the averaging so the
+        # curves show each step's own value: v_n = n * mean_n - (n - 1) * mean_(n-1).
         self._step += 1
+        if batch == 0:
+            self._prev = {}
         for k, v in (logs or {}).items():
-            self.history.setdefault(k, []).append(float(v))
+            mean = float(v)
+            value = (batch + 1) * mean - batch * self._prev.get(k, 0.0)
+            self._prev[k] = mean
+            self.history.setdefault(k, []).append(value)
         if self._step % self.every == 0:
             self.redraw()
 

@@ -96,14 +96,16 @@ def frechet_distance(real_features, fake_features):
 
     Biased: it reads higher on fewer samples, so compare runs at the same N.
     """
-    from scipy import linalg
-
     r, f = np.asarray(real_features, "float64"), np.asarray(fake_features, "float64")
     mu_r, mu_f = r.mean(0), f.mean(0)
     c_r, c_f = np.cov(r, rowvar=False), np.cov(f, rowvar=False)
-    covmean, _ = linalg.sqrtm(c_r @ c_f, disp=False)
-    covmean = covmean.real
-    return float(((mu_r - mu_f) ** 2).sum() + np.trace(c_r + c_f - 2 * covmean))
+    # Tr((C_r C_f)^(1/2)) = sum of sqrt(eigenvalues of C_r^(1/2) C_f C_r^(1/2)): a symmetric
+    # form that stays stable when a feature never fires (a singular covariance).
+    w, v = np.linalg.eigh(c_r)
+    root_r = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+    m = root_r @ c_f @ root_r
+    tr_covmean = np.sqrt(np.clip(np.linalg.eigvalsh((m + m.T) / 2), 0, None)).sum()
+    return float(((mu_r - mu_f) ** 2).sum() + np.trace(c_r) + np.trace(c_f) - 2 * tr_covmean)
 
 
 def kernel_inception_distance(real_features, fake_features, subsets=10, subset_size=1000,

@@ -53,19 +53,21 @@ def plot_history(history, title="Training curves", ax=None):
 
     Left: d_loss and g_loss. Right: D(x) on real and D(G(z)) on fake samples.
     """
+    per_epoch = hasattr(history, "history")  # fit()'s History: one value per epoch
     hist = getattr(history, "history", history)
     if not isinstance(hist, dict) or not hist:
         raise BadInputError("plot_history needs fit()'s History or a dict of metric lists.")
+    xlabel = "epoch" if per_epoch else "step"
     fig, axes = plt.subplots(1, 2, figsize=(9, 3))
     for key, style in (("d_loss", "C0"), ("g_loss", "C1")):
         if key in hist:
             axes[0].plot(_smooth(hist[key]), style, label=key)
-    axes[0].set(title="Losses", xlabel="step", ylabel="loss")
+    axes[0].set(title="Losses", xlabel=xlabel, ylabel="loss")
     axes[0].legend()
     for key, label, style in (("d_real", "D(x), real", "C2"), ("d_fake", "D(G(z)), fake", "C3")):
         if key in hist:
             axes[1].plot(_smooth(hist[key]), style, label=label)
-    axes[1].set(title="What D says", xlabel="step", ylabel="mean D output")
+    axes[1].set(title="What D says", xlabel=xlabel, ylabel="mean D output")
     axes[1].legend()
     fig.suptitle(title)
     fig.tight_layout()
@@ -124,11 +126,17 @@ def discriminator_field(gan, lim, resolution=60):
 
 def plot_2d_gan(gan, real, n=500, seed=0, lim=None, arrows=True, title=None, ax=None):
     """The GAN Lab picture: D's heatmap, real and fake points, and arrows showing
-    where D's gradient pushes each fake point (the way G will move it)."""
+    where D's gradient pushes each fake point (the way G will move it).
+
+    ``gan`` is anything with ``generate(n, seed=)`` and ``discriminate(x)``
+    methods, like :class:`gankit.GAN`."""
     real = np.asarray(real)
     fake = gan.generate(n, seed=seed)
     if lim is None:
-        lim = float(np.ceil(np.abs(real).max() * 1.25 * 2) / 2)
+        # frame the real data, and fakes that wandered off too (up to 3x further out)
+        reach = np.abs(real).max()
+        reach = max(reach, min(np.percentile(np.abs(fake), 99), 3 * reach))
+        lim = float(np.ceil(reach * 1.2 * 2) / 2)
     xs, ys, prob, gx, gy = discriminator_field(gan, lim)
     if ax is None:
         fig, ax = plt.subplots(figsize=(4.6, 4))
@@ -147,14 +155,14 @@ def plot_2d_gan(gan, real, n=500, seed=0, lim=None, arrows=True, title=None, ax=
         ax.quiver(fake[k, 0], fake[k, 1], u[k] / norm, v[k] / norm, color="k", alpha=0.6,
                   scale=12, width=0.004)
     ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xlabel="x1", ylabel="x2", aspect="equal",
-           title=title or "D's view: heatmap, samples, G's gradient")
+           title=title or "D's view and G's push")
     ax.legend(loc="upper right", fontsize=7, markerscale=2)
     return fig
 
 
 def training_dashboard(gan, history, n=16, seed=0, real=None, step=None):
     """One figure for live training: curves on the left, samples on the right."""
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.2))
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.2))
     for key, color in (("d_loss", "C0"), ("g_loss", "C1")):
         if history.get(key):
             axes[0].plot(_smooth(history[key]), color, label=key)
