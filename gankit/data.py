@@ -121,7 +121,8 @@ def check_labels(labels, num_classes, n=None, name="labels"):
 
 # --- Fashion-MNIST -------------------------------------------------------------
 
-def _read_idx(path):
+def read_idx(path):
+    """Read a gzipped IDX file (the format MNIST and Fashion-MNIST ship in)."""
     with gzip.open(path, "rb") as f:
         data = f.read()
     ndim = data[3]
@@ -131,8 +132,8 @@ def _read_idx(path):
 
 def _read_idx_dir(folder, split):
     prefix = "train" if split == "train" else "t10k"
-    return (_read_idx(folder / f"{prefix}-images-idx3-ubyte.gz"),
-            _read_idx(folder / f"{prefix}-labels-idx1-ubyte.gz"))
+    return (read_idx(folder / f"{prefix}-images-idx3-ubyte.gz"),
+            read_idx(folder / f"{prefix}-labels-idx1-ubyte.gz"))
 
 
 def _keras_cache_dir():

@@ -77,6 +77,17 @@ def _label_input(num_classes):
     return keras.Input(shape=(1,), dtype="int32", name="label")
 
 
+def _generator_inputs(latent_dim, num_classes):
+    """G's inputs: noise z, and for a conditional G a label whose learned vector
+    (an Embedding) is concatenated with z. Returns (z, label or None, merged)."""
+    z = keras.Input(shape=(latent_dim,), name="z")
+    if not num_classes:
+        return z, None, z
+    label = _label_input(num_classes)
+    emb = layers.Flatten()(layers.Embedding(num_classes, min(50, 4 * num_classes))(label))
+    return z, label, layers.Concatenate()([z, emb])
+
+
 # --- MLP ---------------------------------------------------------------------------
 
 def mlp_generator(latent_dim, output_shape, hidden=(128, 128), output_activation="tanh",
@@ -88,12 +99,7 @@ def mlp_generator(latent_dim, output_shape, hidden=(128, 128), output_activation
     """
     output_shape = tuple(int(s) for s in (output_shape if hasattr(output_shape, "__len__")
                                           else (output_shape,)))
-    z = keras.Input(shape=(latent_dim,), name="z")
-    h = z
-    if num_classes:
-        label = _label_input(num_classes)
-        emb = layers.Flatten()(layers.Embedding(num_classes, min(50, 4 * num_classes))(label))
-        h = layers.Concatenate()([z, emb])
+    z, label, h = _generator_inputs(latent_dim, num_classes)
     for width in hidden:
         h = layers.Dense(width)(h)
         if batch_norm:
@@ -161,12 +167,7 @@ def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), base_filters=64, ker
     _check_norm(norm)
     start, steps = _upsampling_plan(h_size)
     filters = base_filters * 2 ** (steps - 1)
-    z = keras.Input(shape=(latent_dim,), name="z")
-    h = z
-    if num_classes:
-        label = _label_input(num_classes)
-        emb = layers.Flatten()(layers.Embedding(num_classes, min(50, 4 * num_classes))(label))
-        h = layers.Concatenate()([z, emb])
+    z, label, h = _generator_inputs(latent_dim, num_classes)
     h = layers.Dense(start * start * filters, use_bias=norm != "batch",
                      kernel_initializer=_dcgan_init())(h)
     h = layers.Reshape((start, start, filters))(h)
@@ -188,12 +189,15 @@ def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), base_filters=64, ker
 
 
 def dcgan_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4, norm="batch",
-                        minibatch_std=False, num_classes=None, name="discriminator"):
+                        minibatch_std=False, num_classes=None, projection=False,
+                        name="discriminator"):
     """DCGAN discriminator: stride-2 convolutions (no pooling) that halve the size,
     LeakyReLU, normalisation on every layer but the first, one score out.
 
     norm: "batch" (DCGAN), "layer" (for a gradient penalty, which batch norm
     breaks), "spectral" (spectral normalisation of every weight) or None.
+    num_classes: make it conditional: the label enters as an extra image channel,
+    and with ``projection=True`` also as a class vector matched against the features.
     """
     h_size, w_size, channels = _check_shape(image_shape)
     _check_norm(norm)
@@ -217,5 +221,11 @@ def dcgan_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4,
         h = MinibatchStdDev()(h)
     h = layers.Flatten()(h)
     score = _maybe_sn(layers.Dense(1, kernel_initializer=_dcgan_init()), norm)(h)
+    if num_classes and projection:
+        # Projection (Miyato & Koyama 2018): add <embed(y), features>, so the score
+        # directly asks "do these features match class y?".
+        class_vec = layers.Flatten()(layers.Embedding(num_classes, h.shape[-1])(label))
+        match = layers.Dot(axes=1)([class_vec, h])
+        score = layers.Add(name="score")([score, match])
     inputs = [x_in, label] if num_classes else x_in
     return keras.Model(inputs, score, name=name)

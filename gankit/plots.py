@@ -32,8 +32,8 @@ def image_grid(images, ncols=None, title=None, row_labels=None, size=0.9, ax=Non
         canvas[r * (h + 1): r * (h + 1) + h, c * (w + 1): c * (w + 1) + w] = img
     if ax is None:
         extra = 1.2 if row_labels is not None else 0.0
-        fig, ax = plt.subplots(figsize=(ncols * size * w / 28 * 0.8 + extra + 0.4,
-                                        nrows * size * h / 28 * 0.8 + 0.5))
+        cell = max(size * 0.8 * w / 28, 0.45)  # inches per image; tiny images get enlarged
+        fig, ax = plt.subplots(figsize=(ncols * cell + extra + 0.4, nrows * cell * h / w + 0.5))
     else:
         fig = ax.figure
     ax.imshow(canvas, cmap="gray", vmin=0, vmax=1, interpolation="nearest")

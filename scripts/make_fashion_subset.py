@@ -15,17 +15,11 @@ import pathlib
 
 import numpy as np
 
+from gankit.data import read_idx
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PER_CLASS = {"train": 2000, "test": 500}
 SEED = 2017  # fixed, so the same subset comes back on every rebuild
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
 def sha256(path):

@@ -70,3 +70,13 @@ def test_bad_model_arguments():
         gankit.dcgan_discriminator(norm="group")
     with pytest.raises(gankit.BadInputError, match="num_classes"):
         gankit.dcgan_generator(num_classes=1)
+
+
+def test_projection_discriminator_checks_the_label():
+    d = gankit.dcgan_discriminator(base_filters=8, num_classes=10, projection=True)
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 28, 28, 1)).astype("float32")
+    a = np.asarray(d([x, np.array([[1], [1]])]))
+    b = np.asarray(d([x, np.array([[2], [2]])]))
+    assert a.shape == (2, 1) and not np.allclose(a, b)
+    plain = gankit.dcgan_discriminator(base_filters=8, num_classes=10)
+    assert gankit.count_params(d) > gankit.count_params(plain)
