@@ -9,8 +9,8 @@ the class asked for. For 2D recipes: modes captured and % high-quality samples b
 PacGAN protocol (2,500 samples). A script that prints figures, not a test.
 """
 import argparse
-import platform
 import os
+import platform
 
 import gankit
 import numpy as np
@@ -18,7 +18,7 @@ import numpy as np
 N = 5000
 
 
-def image_scores(gan, x_test, y_test, f_test):
+def image_scores(gan, f_test):
     rng = np.random.default_rng(1)
     labels = rng.integers(10, size=N) if gan.conditional else None
     f_fake, probs = gankit.metrics.classify(gan.generate(N, labels=labels, seed=2))
@@ -48,10 +48,10 @@ def main():
         recipe = gankit.get_recipe(name)
         for seed in args.seeds:
             if recipe.kind == "images":
-                untrained = image_scores(recipe.build(seed), x_test, y_test, f_test)
+                untrained = image_scores(recipe.build(seed), f_test)
             gan, report = gankit.train_recipe(name, minutes=args.minutes, seed=seed, progress=False)
             if recipe.kind == "images":
-                row = image_scores(gan, x_test, y_test, f_test)
+                row = image_scores(gan, f_test)
                 extra = f", untrained FID {untrained['FID']:.1f}"
             else:
                 s = gankit.mode_stats(gan.generate(2500, seed=seed), recipe.dataset)
