@@ -56,6 +56,12 @@ class GAN(keras.Model):
         label_smoothing: real label becomes 1 - label_smoothing (one-sided).
         instance_noise: std of Gaussian noise added to everything D sees.
             Stored in a variable, so it can be changed while training.
+        pack: PacGAN's packing: D judges groups of ``pack`` samples at once (all real
+            or all fake), which makes a collapsed G easy to spot. Build D for the
+            packed shape: (pack * d,) for points, (H, W, pack * C) for images.
+        ema: keep a moving average of G's weights with this decay (e.g. 0.999) and
+            sample from it: the average smooths out G's last few oscillating steps
+            and gives cleaner samples for free (Yazici et al. 2019). None = off.
         seed: seeds the noise the GAN draws, for repeatable runs.
         info: a dict saved with the model (the recipe's name, the data kind...).
 
@@ -65,7 +71,7 @@ class GAN(keras.Model):
 
     def __init__(self, generator, discriminator, loss="non-saturating", d_steps=1,
                  gradient_penalty=0.0, clip_weights=None, label_smoothing=0.0,
-                 instance_noise=0.0, seed=None, info=None, **kwargs):
+                 instance_noise=0.0, pack=1, ema=None, seed=None, info=None, **kwargs):
         super().__init__(**kwargs)
         if keras.backend.backend() != "tensorflow":
             raise RuntimeError(
@@ -95,11 +101,31 @@ class GAN(keras.Model):
                 "both not: build them with the same num_classes.")
         self.num_classes = _find_num_classes(generator) if self.conditional else None
         self.sample_shape = tuple(generator.outputs[0].shape[1:])
+        self.pack = int(pack)
+        if self.pack < 1 or (self.pack > 1 and self.conditional):
+            raise BadInputError(
+                f"pack should be 1 or more, and 1 for a conditional GAN; got {pack}.")
         d_shape = tuple(discriminator.inputs[0].shape[1:])
-        if d_shape != self.sample_shape:
+        packed = self.sample_shape[:-1] + (self.sample_shape[-1] * self.pack,)
+        if d_shape != packed:
+            hint = (f" With pack={self.pack}, build D for {packed}: the last axis holds "
+                    "the packed samples side by side." if self.pack > 1 else
+                    " Build both for the same shape.")
             raise BadInputError(
                 f"The generator makes samples of shape {self.sample_shape} but the "
-                f"discriminator expects {d_shape}. Build both for the same shape.")
+                f"discriminator expects {d_shape}.{hint}")
+
+        if ema is not None and not 0.0 < float(ema) < 1.0:
+            raise BadInputError(f"ema is a decay between 0 and 1 (e.g. 0.999) or None; got {ema}.")
+        self.ema = None if ema is None else float(ema)
+        self.ema_generator = None
+        if self.ema is not None:
+            self.ema_generator = keras.models.clone_model(generator)
+            self.ema_generator.set_weights(generator.get_weights())
+            self.ema_generator.trainable = False
+            shapes = [tuple(w.shape) for w in generator.weights]
+            if shapes != [tuple(w.shape) for w in self.ema_generator.weights]:
+                raise RuntimeError("gankit: the averaged generator's weights do not line up.")
 
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.instance_noise = keras.Variable(float(instance_noise), trainable=False,
@@ -164,6 +190,14 @@ class GAN(keras.Model):
         return [z, labels] if self.conditional else z
 
     def _d_inputs(self, x, labels):
+        if self.pack > 1:
+            # (B, ..., C) -> (B / pack, ..., pack * C): each group of `pack` samples becomes
+            # one input (a last partial group is dropped)
+            x = x[:(ops.shape(x)[0] // self.pack) * self.pack]
+            x = ops.reshape(x, (-1, self.pack) + self.sample_shape)
+            x = ops.moveaxis(x, 1, -2)
+            return ops.reshape(x, (-1,) + self.sample_shape[:-1]
+                               + (self.pack * self.sample_shape[-1],))
         return [x, labels] if self.conditional else x
 
     def _noisy(self, x):
@@ -210,49 +244,121 @@ class GAN(keras.Model):
 
     # --- the training step (backend-specific gradient bookkeeping) -------------------
 
-    def train_step(self, data):
+    def _d_update(self, real, labels):
+        """One discriminator update on a real batch and fresh fakes (TensorFlow)."""
         import tensorflow as tf
 
-        real, labels = self._unpack(data)
-        batch_size = ops.shape(real)[0]
-        real_label = 1.0 - self.label_smoothing
         G, D = self.generator, self.discriminator
+        real_label = 1.0 - self.label_smoothing
+        z = self.noise(ops.shape(real)[0])
+        with tf.GradientTape() as tape:
+            fake = G(self._g_inputs(z, labels), training=True)
+            real_scores = D(self._d_inputs(self._noisy(real), labels), training=True)
+            fake_scores = D(self._d_inputs(self._noisy(fake), labels), training=True)
+            d_loss = self.loss_pair.d_loss(real_scores, fake_scores, real_label)
+            gp = None
+            if self.gp_weight:
+                mixed = self._interpolate(real, fake)
+                with tf.GradientTape() as gp_tape:
+                    gp_tape.watch(mixed)
+                    mixed_scores = D(self._d_inputs(mixed, labels), training=True)
+                grads = gp_tape.gradient(mixed_scores, mixed)
+                axes = list(range(1, len(grads.shape)))
+                norms = ops.sqrt(ops.sum(ops.square(grads), axis=axes) + 1e-12)
+                gp = ops.mean(ops.square(norms - 1.0))
+                d_loss = d_loss + self.gp_weight * gp
+        d_grads = tape.gradient(d_loss, D.trainable_variables)
+        self.d_optimizer.apply(d_grads, D.trainable_variables)
+        if self.clip_value is not None:
+            for w in D.trainable_variables:
+                w.assign(ops.clip(w, -self.clip_value, self.clip_value))
+        return d_loss, real_scores, fake_scores, gp
 
-        # 1. Discriminator: d_steps updates on this real batch, fresh fakes each time.
-        for _ in range(self.d_steps):
-            z = self.noise(batch_size)
-            with tf.GradientTape() as tape:
-                fake = G(self._g_inputs(z, labels), training=True)
-                real_scores = D(self._d_inputs(self._noisy(real), labels), training=True)
-                fake_scores = D(self._d_inputs(self._noisy(fake), labels), training=True)
-                d_loss = self.loss_pair.d_loss(real_scores, fake_scores, real_label)
-                gp = None
-                if self.gp_weight:
-                    mixed = self._interpolate(real, fake)
-                    with tf.GradientTape() as gp_tape:
-                        gp_tape.watch(mixed)
-                        mixed_scores = D(self._d_inputs(mixed, labels), training=True)
-                    grads = gp_tape.gradient(mixed_scores, mixed)
-                    axes = list(range(1, len(grads.shape)))
-                    norms = ops.sqrt(ops.sum(ops.square(grads), axis=axes) + 1e-12)
-                    gp = ops.mean(ops.square(norms - 1.0))
-                    d_loss = d_loss + self.gp_weight * gp
-            d_grads = tape.gradient(d_loss, D.trainable_variables)
-            self.d_optimizer.apply(d_grads, D.trainable_variables)
-            if self.clip_value is not None:
-                for w in D.trainable_variables:
-                    w.assign(ops.clip(w, -self.clip_value, self.clip_value))
+    def _g_update(self, batch_size, labels):
+        """One generator update through D; only G's weights reach g_optimizer (TensorFlow)."""
+        import tensorflow as tf
 
-        # 2. Generator: one update through D; only G's weights are handed to g_optimizer.
+        G, D = self.generator, self.discriminator
         z = self.noise(batch_size)
         with tf.GradientTape() as tape:
             fake = G(self._g_inputs(z, labels), training=True)
-            fake_scores_g = D(self._d_inputs(self._noisy(fake), labels), training=True)
-            g_loss = self.loss_pair.g_loss(fake_scores_g)
+            fake_scores = D(self._d_inputs(self._noisy(fake), labels), training=True)
+            g_loss = self.loss_pair.g_loss(fake_scores)
         g_grads = tape.gradient(g_loss, G.trainable_variables)
         self.g_optimizer.apply(g_grads, G.trainable_variables)
+        self._update_ema()
+        return g_loss, fake_scores
 
+    def train_step(self, data):
+        real, labels = self._unpack(data)
+        # 1. Discriminator: d_steps updates on this real batch, fresh fakes each time.
+        for _ in range(self.d_steps):
+            d_loss, real_scores, fake_scores, gp = self._d_update(real, labels)
+        # 2. Generator: one update through D.
+        g_loss, _ = self._g_update(ops.shape(real)[0], labels)
         return self._update_trackers(d_loss, g_loss, real_scores, fake_scores, gp)
+
+    # --- an average of G's weights over time -------------------------------------------
+
+    def _update_ema(self):
+        """Move the averaged generator a small step towards the current one.
+
+        The decay warms up, min(ema, (1 + t) / (10 + t)), so that a short run is
+        not dominated by the random weights it started from.
+        """
+        if self.ema_generator is None:
+            return
+        t = ops.cast(self.g_optimizer.iterations, "float32")
+        decay = ops.minimum(self.ema, (1.0 + t) / (10.0 + t))
+        for avg, w in zip(self.ema_generator.weights, self.generator.weights):
+            avg.assign(decay * avg + (1.0 - decay) * ops.cast(w, avg.dtype))
+
+    @property
+    def sampler(self):
+        """The network that makes samples: the averaged generator when ``ema`` is on."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
+
+    # --- one step at a time (the playground's buttons) ----------------------------------
+
+    def step(self, x, labels=None, update="both"):
+        """Run one training step on the batch ``x`` outside ``fit`` and return its numbers.
+
+        update: "both" (the full train_step: d_steps D updates, then G), "d" (one
+        D update only) or "g" (one G update only). Returns a dict of floats:
+        d_loss, d_real, d_fake and/or g_loss.
+        """
+        import tensorflow as tf
+
+        if update not in ("both", "d", "g"):
+            raise BadInputError(f'update should be "both", "d" or "g"; got {update!r}.')
+        if self.d_optimizer is None:
+            self.compile()
+        self.check_data(np.asarray(x), labels)
+        real = ops.convert_to_tensor(np.asarray(x, "float32"))
+        lab = (ops.reshape(ops.convert_to_tensor(np.asarray(labels, "int32")), (-1, 1))
+               if self.conditional else None)
+        fns = self.__dict__.setdefault("_step_fns", {})
+        if update not in fns:
+            self.d_optimizer.build(self.discriminator.trainable_variables)
+            self.g_optimizer.build(self.generator.trainable_variables)
+
+            def run(real, lab):
+                out = {}
+                if update in ("both", "d"):
+                    for _ in range(self.d_steps if update == "both" else 1):
+                        d_loss, rs, fs, _gp = self._d_update(real, lab)
+                    out.update(d_loss=d_loss, d_real=self._as_probability(rs),
+                               d_fake=self._as_probability(fs))
+                if update in ("both", "g"):
+                    g_loss, fs = self._g_update(ops.shape(real)[0], lab)
+                    out["g_loss"] = g_loss
+                    if update == "g":
+                        out["d_fake"] = self._as_probability(fs)
+                return out
+
+            fns[update] = tf.function(run)
+        out = fns[update](real, lab)
+        return {k: float(ops.convert_to_numpy(v)) for k, v in out.items()}
 
     # --- using the trained generator ------------------------------------------------
 
@@ -260,11 +366,13 @@ class GAN(keras.Model):
         """Calling the GAN runs the generator: ``gan(z)`` or ``gan([z, labels])``."""
         return self.generator(inputs, training=training)
 
-    def generate(self, n, labels=None, seed=None, batch_size=500):
+    def generate(self, n, labels=None, seed=None, batch_size=500, average=True):
         """n samples as a NumPy array (images in [-1, 1], or points).
 
         seed: same seed, same samples. labels (conditional GANs): one class index
         per sample; by default the classes in turn, 0, 1, ..., 9, 0, 1, ...
+        average: sample from the averaged generator when the GAN keeps one (``ema``);
+        False samples from the generator as it is at this step.
         """
         if not isinstance(n, (int, np.integer)) or n < 1:
             raise BadInputError(f"n should be a positive whole number; got {n!r}.")
@@ -280,11 +388,16 @@ class GAN(keras.Model):
         for i in range(0, n, batch_size):
             zi = z[i:i + batch_size]
             inputs = [zi, labels[i:i + batch_size]] if self.conditional else zi
-            out.append(keras.ops.convert_to_numpy(self.generator(inputs, training=False)))
+            net = self.sampler if average else self.generator
+            out.append(keras.ops.convert_to_numpy(net(inputs, training=False)))
         return np.concatenate(out)
 
     def discriminate(self, x, labels=None, batch_size=500):
         """D's probability that each sample in x is real (sigmoid of its score)."""
+        if self.pack > 1:
+            raise BadInputError(
+                f"This GAN's discriminator judges packs of {self.pack} samples, not single "
+                "ones, so it has no per-sample probability to show.")
         out = []
         for i in range(0, len(x), batch_size):
             xi = np.asarray(x[i:i + batch_size], "float32")
@@ -357,6 +470,8 @@ class GAN(keras.Model):
             "clip_weights": self.clip_value,
             "label_smoothing": self.label_smoothing,
             "instance_noise": float(keras.ops.convert_to_numpy(self.instance_noise)),
+            "pack": self.pack,
+            "ema": self.ema,
             "seed": self.seed,
             "info": self.info,
             "name": self.name,

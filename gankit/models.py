@@ -154,12 +154,22 @@ def _upsampling_plan(size):
     return start, steps
 
 
+def _with_label_maps(h, class_vec):
+    """Append a class vector to a feature map as constant channels, so every layer
+    of G sees which class to draw."""
+    maps = layers.UpSampling2D(h.shape[1])(class_vec)
+    return layers.Concatenate()([h, maps])
+
+
 def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), base_filters=64, kernel_size=4,
-                    norm="batch", num_classes=None, name="generator"):
+                    norm="batch", num_classes=None, label_maps=True, name="generator"):
     """DCGAN generator: Dense to a small feature map, then stride-2 transposed
     convolutions that double the size, batch norm and LeakyReLU, tanh at the end.
 
     For 28x28: z -> 7x7x(2*base) -> 14x14x(base) -> 28x28x1.
+    num_classes: make it conditional: the label joins z at the input and, with
+    ``label_maps=True``, every feature map too (stronger conditioning: more samples
+    land in the class asked for within a few minutes of training).
     """
     h_size, w_size, channels = _check_shape(image_shape)
     if h_size != w_size:
@@ -168,6 +178,10 @@ def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), base_filters=64, ker
     start, steps = _upsampling_plan(h_size)
     filters = base_filters * 2 ** (steps - 1)
     z, label, h = _generator_inputs(latent_dim, num_classes)
+    if num_classes and label_maps:
+        # a learned class vector, initialised one-hot, shaped (1, 1, classes)
+        vec = layers.Embedding(num_classes, num_classes, embeddings_initializer="identity")(label)
+        class_vec = layers.Reshape((1, 1, num_classes))(vec)
     h = layers.Dense(start * start * filters, use_bias=norm != "batch",
                      kernel_initializer=_dcgan_init())(h)
     h = layers.Reshape((start, start, filters))(h)
@@ -175,12 +189,16 @@ def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), base_filters=64, ker
         h = _norm_layer(norm)(h)
     h = _leaky()(h)
     for _ in range(steps - 1):
+        if num_classes and label_maps:
+            h = _with_label_maps(h, class_vec)
         filters //= 2
         h = layers.Conv2DTranspose(filters, kernel_size, strides=2, padding="same",
                                    use_bias=norm != "batch", kernel_initializer=_dcgan_init())(h)
         if norm in ("batch", "layer"):
             h = _norm_layer(norm)(h)
         h = _leaky()(h)
+    if num_classes and label_maps:
+        h = _with_label_maps(h, class_vec)
     out = layers.Conv2DTranspose(channels, kernel_size, strides=2, padding="same",
                                  activation="tanh", kernel_initializer=_dcgan_init(),
                                  name="image")(h)

@@ -180,3 +180,55 @@ def test_generate_is_repeatable(tiny_gan):
         gan.generate(0)
     p = gan.discriminate(data(10))
     assert p.shape == (10,) and np.all((p >= 0) & (p <= 1))
+
+
+def test_ema_generator_follows_g_slowly_and_survives_saving(tiny_gan, tmp_path):
+    gan = tiny_gan(ema=0.9)
+    np.testing.assert_array_equal(gan.generate(8, seed=1), gan.generate(8, seed=1, average=False))
+    gan.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2))
+    g0 = [w.numpy().copy() for w in gan.generator.weights]
+    gan.fit(data(), batch_size=64, epochs=5, verbose=0)
+    # the average trails G: it has moved away from the start, but less far than G has
+    moved_g = sum(np.abs(w.numpy() - a).sum() for w, a in zip(gan.generator.weights, g0))
+    moved_avg = sum(np.abs(w.numpy() - a).sum() for w, a in zip(gan.ema_generator.weights, g0))
+    assert 0 < moved_avg < moved_g
+    assert not np.array_equal(gan.generate(8, seed=1), gan.generate(8, seed=1, average=False))
+    path = tmp_path / "ema.keras"
+    gan.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.ema == 0.9
+    np.testing.assert_array_equal(loaded.generate(8, seed=1), gan.generate(8, seed=1))
+    with pytest.raises(gankit.BadInputError, match="decay between 0 and 1"):
+        tiny_gan(ema=1.5)
+
+
+def test_step_updates_only_the_network_it_names(tiny_gan):
+    gan = tiny_gan()
+    x = data(64)
+    g0, d0 = weights(gan.generator), weights(gan.discriminator)
+    out = gan.step(x, update="d")
+    assert set(out) == {"d_loss", "d_real", "d_fake"}
+    assert changed(d0, gan.discriminator) and not changed(g0, gan.generator)
+    d1 = weights(gan.discriminator)
+    out = gan.step(x, update="g")
+    assert "g_loss" in out and changed(g0, gan.generator) and not changed(d1, gan.discriminator)
+    out = gan.step(x)
+    assert set(out) == {"d_loss", "d_real", "d_fake", "g_loss"}
+    assert int(gan.d_optimizer.iterations) == 2 and int(gan.g_optimizer.iterations) == 2
+    with pytest.raises(gankit.BadInputError, match='"both", "d" or "g"'):
+        gan.step(x, update="discriminator")
+
+
+def test_packing_shows_d_groups_of_samples_side_by_side():
+    g = gankit.mlp_generator(4, (2,), hidden=(16,), output_activation=None)
+    gan = gankit.GAN(g, gankit.mlp_discriminator((6,), hidden=(16,)), pack=3, seed=0)
+    x = np.arange(12, dtype="float32").reshape(6, 2)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(gan._d_inputs(x, None)),
+                                  x.reshape(2, 6))
+    gan.compile()
+    hist = gan.fit(data(), batch_size=100, epochs=1, verbose=0)  # 100 is not a multiple of 3
+    assert np.isfinite(hist.history["d_loss"][-1])
+    with pytest.raises(gankit.BadInputError, match=r"build D for \(6,\)"):
+        gankit.GAN(g, gankit.mlp_discriminator((2,), hidden=(16,)), pack=3)
+    with pytest.raises(gankit.BadInputError, match="packs of 3"):
+        gan.discriminate(x)
