@@ -38,20 +38,35 @@ def _fashion(seed):
     return gdata.load_fashion_mnist("train")
 
 
-def _dcgan(seed, conditional=False, name="dcgan-fashion"):
-    # Chosen with benchmarks/tune_dcgan.py for the best samples in minutes on 2 CPU cores:
-    # 32-64 filters and batch 64 give many more updates per second than the paper's
-    # 128-256 filters and batch 128, and Adam 4e-4 (twice DCGAN's rate) learns faster.
-    # The conditional D adds a projection term: 89% class accuracy after 3 minutes,
-    # against 77% after 1 minute and 83% after 5 minutes without it.
+def fashion_gan(seed=0, conditional=False, name="dcgan-fashion", loss="non-saturating",
+                d_norm="batch", minibatch_std=False, d_steps=1, gradient_penalty=0.0,
+                clip_weights=None, label_smoothing=0.0, instance_noise=0.0, ema=None,
+                lr=(4e-4, 4e-4), betas=(0.5, 0.999), optimizer="adam"):
+    """A compiled lean DCGAN for 28x28 images; the defaults are the ``dcgan-fashion`` recipe.
+
+    Chosen with benchmarks/tune_dcgan.py for the best samples in minutes on 2 CPU cores:
+    32-64 filters and batch 64 give many more updates per second than the paper's
+    128-256 filters and batch 128, and Adam 4e-4 (twice DCGAN's rate) learns faster.
+    The conditional D adds a projection term: 89% class accuracy after 3 minutes,
+    against 77% after 1 minute and 83% after 5 minutes without it.
+    """
     classes = 10 if conditional else None
-    gan = GAN(dcgan_generator(latent_dim=64, base_filters=32, kernel_size=4, num_classes=classes),
-              dcgan_discriminator(base_filters=32, kernel_size=4, num_classes=classes,
-                                  projection=conditional),
-              loss="non-saturating", seed=seed,
+    g = dcgan_generator(latent_dim=64, base_filters=32, kernel_size=4, num_classes=classes)
+    d = dcgan_discriminator(base_filters=32, kernel_size=4, norm=d_norm, num_classes=classes,
+                            projection=conditional, minibatch_std=minibatch_std)
+    gan = GAN(g, d, loss=loss, d_steps=d_steps, gradient_penalty=gradient_penalty,
+              clip_weights=clip_weights, label_smoothing=label_smoothing,
+              instance_noise=instance_noise, ema=ema, seed=seed,
               info={"recipe": name, "kind": "images", "dataset": "fashion-mnist"})
-    gan.compile(_adam(4e-4), _adam(4e-4))
+    if optimizer == "rmsprop":
+        gan.compile(keras.optimizers.RMSprop(lr[0]), keras.optimizers.RMSprop(lr[1]))
+    else:
+        gan.compile(_adam(lr[0], *betas), _adam(lr[1], *betas))
     return gan
+
+
+def _dcgan(seed, conditional=False, name="dcgan-fashion"):
+    return fashion_gan(seed, conditional, name)
 
 
 def _toy_data(name):
@@ -59,18 +74,35 @@ def _toy_data(name):
     return lambda seed: (gdata.load(name, n=100_000, seed=seed), None)
 
 
-def _toy_gan(seed, name, dataset, best=False):
-    g = mlp_generator(latent_dim=2 if not best else 8, output_shape=(2,), hidden=(256, 256, 256),
+def toy_gan(seed=0, dataset="ring8", name=None, latent_dim=2, hidden=(256, 256, 256),
+            loss="non-saturating", d_norm=None, minibatch_std=False, pack=1, d_steps=1,
+            gradient_penalty=0.0, clip_weights=None, label_smoothing=0.0, instance_noise=0.0,
+            ema=None, lr=(1e-4, 1e-4), betas=(0.8, 0.999), optimizer="adam"):
+    """A compiled MLP GAN for 2D points, every remedy of the course a keyword away.
+
+    The defaults are PacGAN's baseline (Adam 1e-4, beta1 0.8, three 256-unit layers);
+    ``lr`` and ``betas`` are (D, G) learning rates and Adam's (beta1, beta2).
+    """
+    g = mlp_generator(latent_dim=latent_dim, output_shape=(2,), hidden=hidden,
                       output_activation=None)
-    d = mlp_discriminator((2,), hidden=(256, 256, 256), minibatch_std=best)
-    gan = GAN(g, d, loss="non-saturating", seed=seed,
-              info={"recipe": name, "kind": "points", "dataset": dataset})
-    # PacGAN's settings: Adam 1e-4, beta1 0.8; the best recipes use TTUR rates.
-    if best:
-        gan.compile(_adam(4e-4, 0.5, 0.9), _adam(1e-4, 0.5, 0.9))
+    d = mlp_discriminator((2 * pack,), hidden=hidden, norm=d_norm, minibatch_std=minibatch_std)
+    gan = GAN(g, d, loss=loss, d_steps=d_steps, gradient_penalty=gradient_penalty,
+              clip_weights=clip_weights, label_smoothing=label_smoothing,
+              instance_noise=instance_noise, pack=pack, ema=ema, seed=seed,
+              info={"recipe": name or "toy", "kind": "points", "dataset": dataset})
+    if optimizer == "rmsprop":  # WGAN with clipping: momentum made it unstable (Arjovsky 2017)
+        gan.compile(keras.optimizers.RMSprop(lr[0]), keras.optimizers.RMSprop(lr[1]))
     else:
-        gan.compile(_adam(1e-4, 0.8), _adam(1e-4, 0.8))
+        gan.compile(_adam(lr[0], *betas), _adam(lr[1], *betas))
     return gan
+
+
+# The course's best remedy on the mixtures (benchmarks/remedies.py compares them all).
+BEST_TOY = dict(latent_dim=8, minibatch_std=True, lr=(4e-4, 1e-4), betas=(0.5, 0.9))
+
+
+def _toy_gan(seed, name, dataset, best=False):
+    return toy_gan(seed, dataset, name, **(BEST_TOY if best else {}))
 
 
 RECIPES = {r.name: r for r in [
