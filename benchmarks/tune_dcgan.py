@@ -29,11 +29,10 @@ CONFIGS = {
 }
 
 
-def score(gan, real_test, n=5000):
-    fake = gan.generate(n, seed=123)
-    fr, _ = gankit.metrics.classify(real_test[:n])
-    ff, _ = gankit.metrics.classify(fake)
-    return gankit.metrics.frechet_distance(fr, ff), gankit.metrics.kernel_inception_distance(fr, ff)[0]
+def score(gan, n=5000):
+    real = gankit.metrics.real_test_set("fashion-mnist", n)[0]
+    scores = gankit.metrics.score_images(gan.generate(n, seed=123), real)
+    return scores["FID"], scores["KID"]
 
 
 def main():
@@ -42,7 +41,6 @@ def main():
     p.add_argument("--configs", nargs="+", default=list(CONFIGS))
     args = p.parse_args()
     x, _ = gankit.load_fashion_mnist("train", verbose=False)
-    xt, _ = gankit.load_fashion_mnist("test", verbose=False)
     out = pathlib.Path("runs/tune")
     out.mkdir(parents=True, exist_ok=True)
     print(f"{'config':<18} {'steps':>6} {'img/s':>6} {'FID':>7} {'KID':>7}")
@@ -56,7 +54,7 @@ def main():
         t = time.perf_counter()
         gan.fit(x, batch_size=bs, epochs=10_000, verbose=0, callbacks=[budget])
         el = time.perf_counter() - t
-        fid, kid = score(gan, xt)
+        fid, kid = score(gan)
         print(f"{name:<18} {budget.steps:>6} {budget.steps * bs / el:>6.0f} {fid:>7.2f} {kid:>7.3f}",
               flush=True)
         fig = gankit.image_grid(gan.generate(64, seed=1), ncols=8, title=f"{name}, {args.minutes} min")

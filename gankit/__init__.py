@@ -8,10 +8,14 @@ from here. The public API:
 - models: mlp_generator, mlp_discriminator, dcgan_generator, dcgan_discriminator
 - losses: LOSSES, get_loss
 - gan: GAN (a keras.Model with a custom train_step)
-- callbacks: TimeBudget, ProgressBar, Snapshots, LiveTraining, DivergenceGuard
-- plots: image_grid, plot_history, plot_points, plot_2d_gan, animate_samples
-- metrics: mode_stats (modes captured on the 2D mixtures)
+- callbacks: TimeBudget, ProgressBar, Snapshots, LiveTraining, DivergenceGuard, KIDMonitor
+- plots: image_grid, plot_history, plot_points, plot_2d_gan, animate_samples, plot_kid,
+  plot_nearest_neighbours
+- metrics: mode_stats (modes captured on the 2D mixtures); for images, in
+  ``gankit.metrics``: evaluate (every score next to its references), classify, FID, KID,
+  inception_score, precision_recall, density_coverage, nearest_neighbours
 - recipes: RECIPES, get_recipe, train_recipe
+- playground: Playground (the 2D playground), TrainingPanel (live fit with buttons)
 - quiz: Quiz
 """
 import os
@@ -20,7 +24,8 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-from .callbacks import DivergenceGuard, LiveTraining, ProgressBar, Snapshots, TimeBudget  # noqa: E402
+from .callbacks import (  # noqa: E402
+    DivergenceGuard, KIDMonitor, LiveTraining, ProgressBar, Snapshots, TimeBudget)
 from .data import (  # noqa: E402
     DATASETS, FASHION_CLASSES, check_images, check_labels, data_source, grid25, load,
     load_digits8, load_fashion_mnist, load_mnist, mixture1d, moons, ring8, spiral,
@@ -33,7 +38,9 @@ from .metrics import mode_stats  # noqa: E402
 from .models import (  # noqa: E402
     MinibatchStdDev, dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator)
 from .plots import (  # noqa: E402
-    animate_samples, image_grid, plot_2d_gan, plot_history, plot_points)
+    animate_samples, grid_canvas, image_grid, plot_2d_gan, plot_history, plot_kid,
+    plot_nearest_neighbours, plot_points)
+from .playground import Playground, TrainingPanel, TrainingRun, UniformNoise  # noqa: E402
 from .quiz import Quiz  # noqa: E402
 from .recipes import RECIPES, get_recipe, train_recipe  # noqa: E402
 from .settings import describe_environment, pick, seed_everything, smoke_mode  # noqa: E402

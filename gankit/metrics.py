@@ -1,10 +1,18 @@
-"""Measuring a GAN. For now: modes captured on the 2D mixtures.
+"""Measuring a GAN: no single number says "good", so here are several, each with
+the reference values that give it a scale.
 
-The protocol follows PacGAN (Lin et al. 2018) and VEEGAN: draw 2,500 samples;
-each belongs to its nearest mode centre; a sample is *high quality* when it
-lies within 3 standard deviations of that centre; a mode is *captured* when at
-least one high-quality sample belongs to it.
+- 2D mixtures: modes captured and share of high-quality samples (:func:`mode_stats`).
+  The protocol follows PacGAN (Lin et al. 2018) and VEEGAN: draw 2,500 samples;
+  each belongs to its nearest mode centre; a sample is *high quality* when it
+  lies within 3 standard deviations of that centre; a mode is *captured* when at
+  least one high-quality sample belongs to it.
+- Images: FID, KID, an Inception-Score-style score, precision and recall, density
+  and coverage, class accuracy and nearest neighbours, all in the feature space of
+  the course's own classifier. :func:`evaluate` computes them all, next to
+  real-vs-real and noise-vs-real references.
 """
+import dataclasses
+
 import numpy as np
 
 from .data import MIXTURES
@@ -35,11 +43,36 @@ def mode_stats(points, dataset):
 #
 # FID and KID usually use Inception features. Inception weights cannot be downloaded
 # here and suit 28x28 grey images poorly, so (like TF-GAN for MNIST) the course trains
-# a small classifier on Fashion-MNIST itself (scripts/train_classifier.py) and ships it
-# in data/. Numbers are therefore comparable within the course, not with papers.
+# a small classifier on each image dataset itself (scripts/train_classifier.py) and
+# ships it in data/. Numbers are therefore comparable within the course, not with papers.
 
 _CLASSIFIERS = {}
-CLASSIFIER_FILES = {"fashion-mnist": "fashion_classifier.keras"}
+CLASSIFIER_FILES = {"fashion-mnist": "fashion_classifier.keras",
+                    "digits8": "digits8_classifier.keras"}
+IMAGE_SHAPES = {"fashion-mnist": (28, 28, 1), "digits8": (8, 8, 1)}
+
+
+def _check_dataset(dataset):
+    if dataset not in CLASSIFIER_FILES:
+        raise unknown_name("dataset with an evaluation classifier", dataset, CLASSIFIER_FILES)
+
+
+def check_dataset_images(images, dataset="fashion-mnist", name="images"):
+    """Raise a clear error unless ``images`` suit ``dataset``'s classifier:
+    (N, H, W, 1) in [-1, 1] with its image size. Returns them as an array."""
+    from .data import check_images
+
+    _check_dataset(dataset)
+    shape = IMAGE_SHAPES[dataset]
+    arr = np.asarray(images)
+    if arr.ndim == 4 and tuple(arr.shape[1:]) != shape:
+        other = [d for d, s in IMAGE_SHAPES.items() if s == tuple(arr.shape[1:])]
+        hint = (f" They look like {other[0]} images: pass dataset={other[0]!r}." if other
+                else " Generate images of that size, or pick the dataset they come from.")
+        raise BadInputError(
+            f"{name} for dataset={dataset!r} should be {shape} per image; got "
+            f"{tuple(arr.shape[1:])}.{hint}")
+    return check_images(arr, shape, name=name)
 
 
 def load_classifier(dataset="fashion-mnist"):
@@ -52,34 +85,42 @@ def load_classifier(dataset="fashion-mnist"):
     from .data import DATA_DIR
     from .errors import DataUnavailableError
 
-    if dataset not in CLASSIFIER_FILES:
-        raise unknown_name("classifier dataset", dataset, CLASSIFIER_FILES)
+    _check_dataset(dataset)
     if dataset not in _CLASSIFIERS:
         path = DATA_DIR / CLASSIFIER_FILES[dataset]
         if not path.exists():
             raise DataUnavailableError(
                 f"The evaluation classifier data/{path.name} is missing. Restore it with "
-                "`git checkout data/` or rebuild it with scripts/train_classifier.py.")
+                "`git checkout data/` or rebuild it with "
+                f"`python scripts/train_classifier.py --dataset {dataset}`.")
         clf = keras.saving.load_model(path)
-        _CLASSIFIERS[dataset] = keras.Model(
+        model = keras.Model(
             clf.inputs[0], [clf.get_layer("features").output, clf.get_layer("logits").output])
+        # Compiled with XLA the classifier runs 3-4 times faster on a CPU (once compiled).
+        model.compile(jit_compile=keras.backend.backend() in ("tensorflow", "jax"))
+        _CLASSIFIERS[dataset] = model
     return _CLASSIFIERS[dataset]
 
 
-def classify(images, dataset="fashion-mnist", batch_size=1000):
-    """(features, class probabilities) of images in [-1, 1], shape (N, 28, 28, 1)."""
-    import keras
-
-    from .data import check_images
-
-    images = check_images(images, (28, 28, 1))
+def classify(images, dataset="fashion-mnist", batch_size=500):
+    """(features, class probabilities) of images in [-1, 1] from ``dataset``'s
+    classifier: shape (N, 28, 28, 1) for fashion-mnist, (N, 8, 8, 1) for digits8."""
+    images = check_dataset_images(images, dataset).astype("float32")
+    if not len(images):
+        raise BadInputError("No images to classify: pass at least one.")
     model = load_classifier(dataset)
-    feats, probs = [], []
+    feats, logits = [], []
     for i in range(0, len(images), batch_size):
-        f, logits = model(images[i:i + batch_size], training=False)
-        feats.append(keras.ops.convert_to_numpy(f))
-        probs.append(keras.ops.convert_to_numpy(keras.ops.softmax(logits)))
-    return np.concatenate(feats).astype("float64"), np.concatenate(probs).astype("float64")
+        batch = images[i:i + batch_size]
+        # Every batch the same size, so the compiled function is reused, not rebuilt.
+        padded = np.concatenate([batch, np.zeros((batch_size - len(batch), *batch.shape[1:]),
+                                                 "float32")])
+        f, z = model.predict_on_batch(padded)
+        feats.append(f[:len(batch)])
+        logits.append(z[:len(batch)])
+    logits = np.concatenate(logits).astype("float64")
+    probs = np.exp(logits - logits.max(1, keepdims=True))
+    return np.concatenate(feats).astype("float64"), probs / probs.sum(1, keepdims=True)
 
 
 def class_accuracy(images, labels, dataset="fashion-mnist"):
@@ -91,42 +132,449 @@ def class_accuracy(images, labels, dataset="fashion-mnist"):
     return float((probs.argmax(1) == labels).mean())
 
 
+def _features(x, name):
+    x = np.asarray(x, "float64")
+    if x.ndim != 2:
+        hint = (" These look like images: turn them into features first with "
+                "gankit.metrics.classify(images)[0]." if x.ndim == 4 else "")
+        raise BadInputError(f"{name} should be a 2D array (samples, features); got shape "
+                            f"{x.shape}.{hint}")
+    if not np.isfinite(x).all():
+        raise BadInputError(f"{name} contain NaN or infinite values.")
+    return x
+
+
+def _pair(real_features, fake_features, min_n=2):
+    r = _features(real_features, "real features")
+    f = _features(fake_features, "generated features")
+    if r.shape[1] != f.shape[1]:
+        raise BadInputError(
+            f"real and generated features should have the same length; got {r.shape[1]} and "
+            f"{f.shape[1]}. Compute both with the same classifier (same dataset=).")
+    if len(r) < min_n or len(f) < min_n:
+        raise BadInputError(f"This metric needs at least {min_n} real and {min_n} generated "
+                            f"samples; got {len(r)} and {len(f)}.")
+    return r, f
+
+
 def frechet_distance(real_features, fake_features):
     """FID's formula: |mu_r - mu_f|^2 + Tr(C_r + C_f - 2 (C_r C_f)^(1/2)).
 
     Biased: it reads higher on fewer samples, so compare runs at the same N.
     """
-    r, f = np.asarray(real_features, "float64"), np.asarray(fake_features, "float64")
+    from threadpoolctl import threadpool_limits
+
+    r, f = _pair(real_features, fake_features)
     mu_r, mu_f = r.mean(0), f.mean(0)
-    c_r, c_f = np.cov(r, rowvar=False), np.cov(f, rowvar=False)
     # Tr((C_r C_f)^(1/2)) = sum of sqrt(eigenvalues of C_r^(1/2) C_f C_r^(1/2)): a symmetric
     # form that stays stable when a feature never fires (a singular covariance).
-    w, v = np.linalg.eigh(c_r)
-    root_r = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
-    m = root_r @ c_f @ root_r
-    tr_covmean = np.sqrt(np.clip(np.linalg.eigvalsh((m + m.T) / 2), 0, None)).sum()
+    # One BLAS thread: for 128 x 128 matrices more threads only wait for each other
+    # (up to 30 times slower on a busy 2-core machine).
+    with threadpool_limits(1, user_api="blas"):
+        c_r, c_f = np.cov(r, rowvar=False), np.cov(f, rowvar=False)
+        w, v = np.linalg.eigh(c_r)
+        root_r = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+        m = root_r @ c_f @ root_r
+        tr_covmean = np.sqrt(np.clip(np.linalg.eigvalsh((m + m.T) / 2), 0, None)).sum()
     return float(((mu_r - mu_f) ** 2).sum() + np.trace(c_r) + np.trace(c_f) - 2 * tr_covmean)
 
 
 def kernel_inception_distance(real_features, fake_features, subsets=10, subset_size=1000,
                               seed=0):
     """KID (Binkowski et al. 2018): unbiased MMD^2 with the kernel (x.y/d + 1)^3,
-    averaged over random subsets. Returns (mean, std over subsets)."""
-    r, f = np.asarray(real_features, "float64"), np.asarray(fake_features, "float64")
+    averaged over random subsets. Returns (mean, std over subsets).
+
+    Each subset holds ``subset_size`` samples of each set, and at most half of the
+    smaller set, so the subsets differ and the std says how much KID wobbles.
+    Unbiased: 0 on average for two samples of one distribution (so it can read
+    slightly below 0), at any sample size.
+    """
+    r, f = _pair(real_features, fake_features, min_n=4)
     d = r.shape[1]
-    m = min(subset_size, len(r), len(f))
-    if m < 2:
-        raise BadInputError("KID needs at least 2 real and 2 generated samples.")
+    m = min(subset_size, len(r) // 2, len(f) // 2)
     rng = np.random.default_rng(seed)
+
+    def kernel(a, b):
+        k = a @ b.T / d + 1
+        return k * k * k
+
     values = []
     for _ in range(subsets):
         x = r[rng.choice(len(r), m, replace=False)]
         y = f[rng.choice(len(f), m, replace=False)]
-        k_xx = (x @ x.T / d + 1) ** 3
-        k_yy = (y @ y.T / d + 1) ** 3
-        k_xy = (x @ y.T / d + 1) ** 3
+        k_xx, k_yy, k_xy = kernel(x, x), kernel(y, y), kernel(x, y)
         mmd = ((k_xx.sum() - np.trace(k_xx)) / (m * (m - 1))
                + (k_yy.sum() - np.trace(k_yy)) / (m * (m - 1))
                - 2 * k_xy.mean())
         values.append(mmd)
     return float(np.mean(values)), float(np.std(values))
+
+
+def inception_score(probs, splits=10):
+    """An Inception-Score-style score (Salimans et al. 2016) on the course classifier's
+    class probabilities: exp(mean KL(p(y|x) || p(y))). Returns (mean, std over splits).
+
+    High when each image is confidently one class (p(y|x) is peaked) *and* the classes
+    are used evenly (p(y) is flat): 1 at worst, the number of classes (10) at best.
+    It never looks at real images, so it cannot tell copies or odd-but-confident images
+    from good ones.
+    """
+    p = np.asarray(probs, "float64")
+    if p.ndim != 2:
+        raise BadInputError(f"probs should be a 2D array (samples, classes); got shape {p.shape}.")
+    if not np.isfinite(p).all() or p.min() < 0 or np.abs(p.sum(1) - 1).max() > 1e-3:
+        raise BadInputError(
+            "probs should be class probabilities: non-negative rows that sum to 1. If you "
+            "have logits, take keras.ops.softmax(logits), or use "
+            "gankit.metrics.classify(images)[1].")
+    splits = int(splits)
+    if splits < 1 or len(p) < splits:
+        raise BadInputError(f"splits should be between 1 and the number of samples "
+                            f"({len(p)}); got {splits}.")
+    scores = []
+    for part in np.array_split(p, splits):
+        p_y = part.mean(0, keepdims=True)
+        # KL(p(y|x) || p(y)) per image; 0 * log 0 counts as 0
+        ratio = np.where(part > 0, part / np.where(p_y > 0, p_y, 1), 1)
+        kl = (part * np.log(ratio)).sum(1)
+        scores.append(np.exp(kl.mean()))
+    return float(np.mean(scores)), float(np.std(scores))
+
+
+# --- Nearest neighbours in feature space (chunked, so 5,000 x 5,000 is quick) ------
+
+CHUNK = 1024  # rows of distances held at a time: 1024 x 5,000 float32 is 20 MB
+
+
+def _sq_distances(a, b, b_sq=None):
+    """Squared Euclidean distances between the rows of a and b: |a|^2 + |b|^2 - 2 a.b."""
+    b_sq = (b * b).sum(1) if b_sq is None else b_sq
+    d2 = (a * a).sum(1)[:, None] + b_sq[None, :] - 2.0 * (a @ b.T)
+    return np.maximum(d2, 0.0)
+
+
+def _knn(query, ref, k):
+    """Indices and distances (each (len(query), k), nearest first) of the k rows of
+    ``ref`` nearest to each row of ``query``."""
+    if not 1 <= k <= len(ref):
+        raise BadInputError(f"k should be between 1 and {len(ref)} here; got {k}.")
+    # float32 for the search (twice as fast); exact float64 distances for the winners
+    q32, r32 = query.astype("float32"), ref.astype("float32")
+    ref_sq = (r32 * r32).sum(1)
+    idx = np.empty((len(query), k), "int64")
+    for s in range(0, len(query), CHUNK):
+        d2 = _sq_distances(q32[s:s + CHUNK], r32, ref_sq)
+        idx[s:s + CHUNK] = np.argpartition(d2, k - 1, axis=1)[:, :k]
+    dist = np.linalg.norm(query[:, None, :] - ref[idx], axis=-1)  # an exact copy reads 0
+    order = np.argsort(dist, axis=1, kind="stable")
+    return np.take_along_axis(idx, order, 1), np.take_along_axis(dist, order, 1)
+
+
+def _sq_radii(x, ks):
+    """{k: squared distance from each sample to its k-th nearest neighbour in its own
+    set (itself excluded)}: the radius of the ball that stands for "the data manifold"
+    around it. Same float32 formula as the ball tests below, so they agree exactly."""
+    x32 = x.astype("float32")
+    sq = (x32 * x32).sum(1)
+    ks = sorted(set(ks))
+    out = {k: np.empty(len(x), "float32") for k in ks}
+    for s in range(0, len(x), CHUNK):
+        d2 = _sq_distances(x32[s:s + CHUNK], x32, sq)
+        rows = np.arange(len(d2))
+        d2[rows, s + rows] = np.inf  # a point is not its own neighbour
+        part = np.partition(d2, [k - 1 for k in ks], axis=1)
+        for k in ks:
+            out[k][s:s + CHUNK] = part[:, k - 1]
+    return out
+
+
+def _manifold_scores(real, fake, k_pr=3, k_dc=5):
+    """Precision, recall (k-NN balls, k_pr) and density, coverage (real balls, k_dc)
+    from one pass over the fake-to-real distances, a chunk of fakes at a time."""
+    radii = _sq_radii(real, (k_pr, k_dc))
+    r_pr, r_dc = radii[k_pr], radii[k_dc]
+    f_pr = _sq_radii(fake, (k_pr,))[k_pr]
+    r32, f32 = real.astype("float32"), fake.astype("float32")
+    r_sq = (r32 * r32).sum(1)
+    in_real = np.zeros(len(fake), bool)         # fake inside some real ball (precision)
+    in_balls = np.zeros(len(fake))              # how many real balls hold it (density)
+    reached = np.zeros(len(real), bool)         # real inside some fake ball (recall)
+    nearest_fake = np.full(len(real), np.inf)   # for coverage
+    for s in range(0, len(fake), CHUNK):
+        d2 = _sq_distances(f32[s:s + CHUNK], r32, r_sq)        # (chunk, n_real)
+        in_real[s:s + CHUNK] = (d2 <= r_pr[None, :]).any(1)
+        in_balls[s:s + CHUNK] = (d2 <= r_dc[None, :]).sum(1)
+        reached |= (d2 <= f_pr[s:s + CHUNK, None]).any(0)
+        nearest_fake = np.minimum(nearest_fake, d2.min(0))
+    return {"precision": float(in_real.mean()), "recall": float(reached.mean()),
+            "density": float(in_balls.sum() / (k_dc * len(fake))),
+            "coverage": float((nearest_fake <= r_dc).mean())}
+
+
+def precision_recall(real_features, fake_features, k=3):
+    """Improved precision and recall (Kynkaanniemi et al. 2019). Returns (precision, recall).
+
+    Around every real sample, a ball reaching its k-th nearest real neighbour; the union
+    of the balls estimates the real manifold (and likewise for the generated samples).
+    Precision = share of generated samples inside the real manifold (are they realistic?);
+    recall = share of real samples inside the generated manifold (is all of the data
+    covered?). FID mixes both into one number; these two keep them apart.
+    """
+    r, f = _pair(real_features, fake_features, min_n=k + 1)
+    s = _manifold_scores(r, f, k_pr=k, k_dc=k)
+    return s["precision"], s["recall"]
+
+
+def density_coverage(real_features, fake_features, k=5):
+    """Density and coverage (Naeem et al. 2020). Returns (density, coverage).
+
+    Balls around real samples only (radius: the k-th nearest real neighbour), so a
+    few outliers among the generated samples cannot inflate the manifold.
+    Density = average number of real balls a generated sample lies in, divided by k
+    (about 1 when fakes are spread like the data; above 1 when they crowd into dense
+    regions). Coverage = share of real samples whose ball holds at least one
+    generated sample (below 1 when regions of the data are missed).
+    """
+    r, f = _pair(real_features, fake_features, min_n=k + 1)
+    s = _manifold_scores(r, f, k_pr=k, k_dc=k)
+    return s["density"], s["coverage"]
+
+
+def nearest_neighbours(fake_images, train_images, k=3, dataset="fashion-mnist",
+                       space="features"):
+    """The k training images closest to each generated image: the memorisation check.
+
+    A generator that copies its training data scores well on FID and IS; here a copy
+    shows up as a distance of (near) zero. ``space``: "features" (the classifier's
+    features: similar-looking images) or "pixels" (raw pixels: near-exact copies).
+    Returns (indices into train_images, distances), each (N, k), nearest first.
+    """
+    if space not in ("features", "pixels"):
+        raise BadInputError(f"space should be 'features' or 'pixels'; got {space!r}.")
+    fake = check_dataset_images(fake_images, dataset, name="generated images")
+    train = check_dataset_images(train_images, dataset, name="training images")
+    if space == "features":
+        fake, train = classify(fake, dataset)[0], classify(train, dataset)[0]
+    else:
+        fake = fake.reshape(len(fake), -1).astype("float64")
+        train = train.reshape(len(train), -1).astype("float64")
+    return _knn(fake, train, k)
+
+
+# --- Everything at once, with a scale ------------------------------------------------
+
+# name -> (what "better" means, how many decimals to print)
+METRICS = {"FID": ("lower", 2), "KID": ("lower", 4), "IS": ("higher", 2),
+           "precision": ("higher", 3), "recall": ("higher", 3), "density": ("~1", 3),
+           "coverage": ("higher", 3), "class_accuracy": ("higher", 3)}
+
+
+def score_features(real_features, fake_features, fake_probs=None, labels=None, seed=0):
+    """Every feature-space score of generated samples against real ones, as a dict:
+    FID, KID and KID_std, IS and IS_std (needs ``fake_probs``), precision, recall,
+    density, coverage, and class_accuracy (needs ``fake_probs`` and ``labels``)."""
+    r, f = _pair(real_features, fake_features, min_n=6)
+    kid, kid_std = kernel_inception_distance(r, f, seed=seed)
+    scores = {"FID": frechet_distance(r, f), "KID": kid, "KID_std": kid_std}
+    if fake_probs is not None:
+        scores["IS"], scores["IS_std"] = inception_score(fake_probs, splits=min(10, len(f)))
+    scores.update(_manifold_scores(r, f, k_pr=3, k_dc=5))
+    if labels is not None and fake_probs is not None:
+        from .data import check_labels
+
+        labels = check_labels(labels, np.shape(fake_probs)[1], n=len(f))
+        scores["class_accuracy"] = float((np.asarray(fake_probs).argmax(1) == labels).mean())
+    return scores
+
+
+def score_images(images, real_features, labels=None, dataset="fashion-mnist"):
+    """:func:`score_features` for generated ``images`` against precomputed real
+    features (e.g. ``classify(x_test)[0]``). Pass ``labels`` (the classes asked for)
+    to get the class accuracy of a conditional generator."""
+    from .data import check_labels
+
+    if labels is not None:
+        labels = check_labels(labels, 10, n=len(images))
+    feats, probs = classify(images, dataset)
+    return score_features(real_features, feats, probs, labels)
+
+
+def sample(gan, n, seed=0):
+    """n images from ``gan`` for scoring: ``(images, labels)``. A conditional GAN is
+    asked for classes drawn uniformly at random (labels is None otherwise)."""
+    labels = None
+    if getattr(gan, "conditional", False):
+        labels = np.random.default_rng(seed).integers(gan.num_classes, size=n)
+    return gan.generate(n, labels=labels, seed=seed), labels
+
+
+@dataclasses.dataclass
+class Reference:
+    """Real test images of a dataset (features, probabilities, labels) and the scores
+    that give every metric its scale: real vs real and noise vs real."""
+    dataset: str
+    n: int
+    features: np.ndarray = dataclasses.field(repr=False)
+    probs: np.ndarray = dataclasses.field(repr=False)
+    labels: np.ndarray = dataclasses.field(repr=False)
+    scores: dict = dataclasses.field(default_factory=dict)
+
+
+_REFERENCES = {}
+_REAL_TEST = {}
+
+
+def _real_images(dataset, split):
+    from .data import load_digits8, load_fashion_mnist
+
+    if dataset == "digits8":
+        return load_digits8(verbose=False, split=split)
+    return load_fashion_mnist(split, verbose=False)
+
+
+def max_n(dataset="fashion-mnist"):
+    """The most samples :func:`evaluate` compares: 5,000 real test images for
+    Fashion-MNIST, the 359 held-out test images for the 8x8 digits."""
+    _check_dataset(dataset)
+    return 359 if dataset == "digits8" else 5000
+
+
+def _check_n(n, dataset):
+    top = max_n(dataset)
+    if not isinstance(n, (int, np.integer)) or not 20 <= n <= top:
+        raise BadInputError(
+            f"n (the number of samples compared) should be a whole number from 20 to {top:,} "
+            f"for {dataset}; got {n!r}. Fewer than 20 says little, and there are only "
+            f"{top:,} real test images to compare with.")
+    return int(n)
+
+
+def real_test_set(dataset="fashion-mnist", n=5000):
+    """(features, class probabilities, labels) of n real test images of ``dataset``
+    (a fixed random choice), computed once per (dataset, n): what generated images
+    are compared with."""
+    _check_dataset(dataset)
+    n = _check_n(n, dataset)
+    if (dataset, n) not in _REAL_TEST:
+        x, y = _real_images(dataset, "test")
+        pick = np.random.default_rng(0).choice(len(x), n, replace=False)
+        _REAL_TEST[dataset, n] = (*classify(x[pick], dataset), y[pick])
+    return _REAL_TEST[dataset, n]
+
+
+def reference(dataset="fashion-mnist", n=5000):
+    """The real test set (n images) and the reference scores for ``dataset`` at size n:
+
+    - "real vs real": n real *training* images scored against the n test images; the
+      best a generator can hope for at this n (the floor of FID, not 0). Its class
+      accuracy is the classifier's accuracy on the real *test* images: the ceiling
+      for a conditional generator (the training images were seen in training);
+    - "noise vs real": n images of uniform noise in [-1, 1]; the worst (its labels
+      are random, so its class accuracy is chance, about 0.1).
+
+    Computed once per (dataset, n) and cached: the first call takes a few seconds.
+    """
+    _check_dataset(dataset)
+    n = _check_n(n, dataset)
+    if (dataset, n) not in _REFERENCES:
+        feats, probs, labels = real_test_set(dataset, n)
+        x_train, y_train = _real_images(dataset, "train")
+        rng = np.random.default_rng(1)
+        train = rng.choice(len(x_train), n, replace=False)
+        real_f, real_p = classify(x_train[train], dataset)
+        noise = rng.uniform(-1, 1, (n, *IMAGE_SHAPES[dataset])).astype("float32")
+        noise_f, noise_p = classify(noise, dataset)
+        scores = {"real vs real": score_features(feats, real_f, real_p),
+                  "noise vs real": score_features(feats, noise_f, noise_p,
+                                                  rng.integers(10, size=n))}
+        scores["real vs real"]["class_accuracy"] = float((probs.argmax(1) == labels).mean())
+        _REFERENCES[dataset, n] = Reference(dataset, n, feats, probs, labels, scores)
+    return _REFERENCES[dataset, n]
+
+
+@dataclasses.dataclass
+class Evaluation:
+    """What :func:`evaluate` found: ``scores`` of the generated images and the
+    ``references`` (real vs real, noise vs real) at the same n. ``ev["FID"]`` reads
+    one score; ``print(ev)`` or ``ev.table()`` shows them side by side."""
+    dataset: str
+    n: int
+    scores: dict
+    references: dict
+
+    def __getitem__(self, name):
+        return self.scores[name]
+
+    def table(self):
+        """The scores as a text table, each next to its references."""
+        return _table({"generated": self.scores, **self.references}, self._title())
+
+    def _title(self):
+        return (f"{self.dataset}: {self.n:,} generated vs {self.n:,} real test images "
+                "(features of the course classifier)")
+
+    def __str__(self):
+        return self.table()
+
+    def __repr__(self):
+        return self.table()
+
+
+def _table(columns, title):
+    """Rows of metrics, one column of scores per entry of ``columns`` (name -> dict)."""
+    width = max(17, *(len(c) + 2 for c in columns))
+    lines = [title, f"{'metric':<15}" + "".join(f"{c:>{width}}" for c in columns)
+             + f"{'better':>9}"]
+    for name, (better, digits) in METRICS.items():
+        if not any(name in s for s in columns.values()):
+            continue
+        cells = []
+        for s in columns.values():
+            text = f"{s[name]:.{digits}f}" if name in s else "-"
+            if name + "_std" in s:
+                text += f" ±{s[name + '_std']:.{digits}f}"
+            cells.append(f"{text:>{width}}")
+        label = "IS-style" if name == "IS" else name.replace("_", " ")
+        lines.append(f"{label:<15}" + "".join(cells) + f"{better:>9}")
+    return "\n".join(lines)
+
+
+def compare(evaluations):
+    """Several :class:`Evaluation` results side by side (a dict: name -> evaluation),
+    with their shared references in the last two columns: how to compare runs.
+    They must be at the same dataset and n, since FID depends on n."""
+    evs = dict(evaluations)
+    if not evs or not all(isinstance(e, Evaluation) for e in evs.values()):
+        raise BadInputError("compare takes a dict of name -> gankit.metrics.evaluate(...) results.")
+    first = next(iter(evs.values()))
+    if any((e.dataset, e.n) != (first.dataset, first.n) for e in evs.values()):
+        raise BadInputError(
+            "compare evaluations of the same dataset at the same n: FID reads higher on fewer "
+            "samples, so numbers at different n do not compare. Pass n=... to evaluate.")
+    return _table({**{k: e.scores for k, e in evs.items()}, **first.references},
+                  first._title().replace("generated", "generated (each)"))
+
+
+def evaluate(images, dataset="fashion-mnist", labels=None, n=None):
+    """Score generated images with every metric, each next to its scale.
+
+    images: (N, H, W, 1) in [-1, 1] (28x28 for fashion-mnist, 8x8 for digits8).
+    labels: the class each image was asked to be (conditional GANs): adds class accuracy.
+    n: how many images to compare (the first n are used); default all of them, up to
+    :func:`max_n`. FID depends on n, so compare models at the same n.
+    Returns an :class:`Evaluation`; ``print`` it for a table.
+    """
+    from .data import check_labels
+
+    images = check_dataset_images(images, dataset, name="generated images")
+    n = min(len(images), max_n(dataset)) if n is None else n
+    n = _check_n(n, dataset)
+    if len(images) < n:
+        raise BadInputError(f"evaluate was asked for n={n:,} but got {len(images):,} images: "
+                            "generate more, or pass a smaller n.")
+    if labels is not None:
+        labels = check_labels(labels, 10, n=len(images))[:n]
+    ref = reference(dataset, n)
+    feats, probs = classify(images[:n], dataset)
+    return Evaluation(dataset, n, score_features(ref.features, feats, probs, labels),
+                      dict(ref.scores))

@@ -19,8 +19,9 @@ def _to_display(images):
     return np.clip((images + 1.0) / 2.0, 0.0, 1.0)  # [-1, 1] -> [0, 1]
 
 
-def image_grid(images, ncols=None, title=None, row_labels=None, size=0.9, ax=None):
-    """Show images in [-1, 1] as a grid. ``row_labels`` names each row (e.g. classes)."""
+def grid_canvas(images, ncols=None):
+    """Images in [-1, 1] tiled on one array in [0, 1], with 1-pixel white gaps:
+    the picture ``image_grid`` shows (live views update it with ``set_data``)."""
     imgs = _to_display(images)
     n = len(imgs)
     ncols = ncols or int(np.ceil(np.sqrt(n)))
@@ -30,6 +31,15 @@ def image_grid(images, ncols=None, title=None, row_labels=None, size=0.9, ax=Non
     for i, img in enumerate(imgs):
         r, c = divmod(i, ncols)
         canvas[r * (h + 1): r * (h + 1) + h, c * (w + 1): c * (w + 1) + w] = img
+    return canvas
+
+
+def image_grid(images, ncols=None, title=None, row_labels=None, size=0.9, ax=None):
+    """Show images in [-1, 1] as a grid. ``row_labels`` names each row (e.g. classes)."""
+    canvas = grid_canvas(images, ncols)
+    n, h, w = np.asarray(images).shape[:3]
+    ncols = ncols or int(np.ceil(np.sqrt(n)))
+    nrows = int(np.ceil(n / ncols))
     if ax is None:
         extra = 1.2 if row_labels is not None else 0.0
         cell = max(size * 0.8 * w / 28, 0.45)  # inches per image; tiny images get enlarged
@@ -48,17 +58,23 @@ def image_grid(images, ncols=None, title=None, row_labels=None, size=0.9, ax=Non
     return fig
 
 
-def plot_history(history, title="Training curves", ax=None):
+def plot_history(history, title="Training curves", ax=None, kid=None):
     """Loss curves and D's outputs from a History, a dict of lists, or LiveTraining.history.
 
     Left: d_loss and g_loss. Right: D(x) on real and D(G(z)) on fake samples.
+    ``kid``: a :class:`gankit.KIDMonitor` adds a third panel, KID over the same steps
+    (the losses say who is winning; KID says whether the samples get better).
     """
     per_epoch = hasattr(history, "history")  # fit()'s History: one value per epoch
     hist = getattr(history, "history", history)
     if not isinstance(hist, dict) or not hist:
         raise BadInputError("plot_history needs fit()'s History or a dict of metric lists.")
     xlabel = "epoch" if per_epoch else "step"
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3))
+    if kid is not None:
+        fig, axes = plt.subplots(1, 3, figsize=(10, 3))
+        plot_kid(kid, ax=axes[2], title="KID (lower is better)")
+    else:
+        fig, axes = plt.subplots(1, 2, figsize=(9, 3))
     for key, style in (("d_loss", "C0"), ("g_loss", "C1")):
         if key in hist:
             axes[0].plot(_smooth(hist[key]), style, label=key)
@@ -216,3 +232,62 @@ def animate_samples(frames, ncols=None, interval=300, title="Samples from fixed 
     html = HTML(anim.to_jshtml(default_mode="once"))
     plt.close(fig)
     return html
+
+
+def plot_nearest_neighbours(fake, train, indices, distances=None, n=6,
+                            title="Generated images and their nearest training images"):
+    """The memorisation check: each row shows a generated image, then the training
+    images closest to it (from :func:`gankit.metrics.nearest_neighbours`).
+
+    A row of near-identical images with distance about 0 means the generator copied.
+    """
+    fake, train = _to_display(fake), _to_display(train)
+    indices = np.asarray(indices)
+    if indices.ndim != 2 or len(indices) < len(fake[:n]):
+        raise BadInputError(
+            f"indices should be (N, k), one row per generated image, as returned by "
+            f"gankit.metrics.nearest_neighbours; got shape {indices.shape}.")
+    rows, k = min(n, len(fake)), indices.shape[1]
+    fig, axes = plt.subplots(rows, k + 1, figsize=(1.1 * (k + 1) + 0.4, 1.15 * rows + 0.6),
+                             squeeze=False)
+    for r in range(rows):
+        panels = [(fake[r], "generated" if r == 0 else None, None)]
+        for j in range(k):
+            dist = None if distances is None else float(np.asarray(distances)[r, j])
+            panels.append((train[indices[r, j]], f"nearest {j + 1}" if r == 0 else None, dist))
+        for c, (img, head, dist) in enumerate(panels):
+            ax = axes[r, c]
+            ax.imshow(img, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if head:
+                ax.set_title(head, fontsize=8)
+            if dist is not None:
+                ax.set_xlabel(f"d = {dist:.2f}", fontsize=7, labelpad=2)
+            if c == 0:
+                for side in ax.spines.values():
+                    side.set_color("C1")
+                    side.set_linewidth(2)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_kid(kid, ax=None, title="KID during training (lower is better)"):
+    """KID over training steps, with its standard deviation as a band, from a
+    :class:`gankit.KIDMonitor` (or its ``history``: a list of (step, kid, kid_std))."""
+    history = getattr(kid, "history", kid)
+    if not history:
+        raise BadInputError("No KID values to plot: train with a gankit.KIDMonitor callback.")
+    steps, values, stds = (np.asarray(v, "float64") for v in zip(*history))
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(4.5, 3))
+    else:
+        fig = ax.figure
+    ax.plot(steps, values, "o-", color="C4", ms=3, label="KID")
+    ax.fill_between(steps, values - stds, values + stds, color="C4", alpha=0.2,
+                    label="± std over subsets")
+    ax.axhline(0, color="gray", lw=0.8)
+    ax.set(title=title, xlabel="step", ylabel="KID")
+    ax.legend(fontsize=8)
+    return fig

@@ -95,3 +95,62 @@ def test_quiz_checks_and_explains():
     assert len(box.children) == 3
     with pytest.raises(gankit.BadInputError, match="answer index"):
         gankit.Quiz([("q", ["a"], 2, "")])
+
+
+def tiny_dcgan(num_classes=None, seed=0):
+    """A very small DCGAN for 28x28 images. Eager: for a handful of steps that is
+    quicker than compiling the training step."""
+    gankit.seed_everything(seed)
+    g = gankit.dcgan_generator(latent_dim=8, base_filters=4, num_classes=num_classes)
+    d = gankit.dcgan_discriminator(base_filters=4, num_classes=num_classes)
+    gan = gankit.GAN(g, d, seed=seed)
+    gan.compile(run_eagerly=True)
+    return gan
+
+
+def test_kid_monitor_records_kid_during_training_beside_live_training():
+    x, _ = gankit.load_fashion_mnist("train", n=192, verbose=False)
+    gan = tiny_dcgan()
+    kid = gankit.KIDMonitor(every=4, n=50)
+    live = gankit.LiveTraining(every=4, show=False)
+    hist = gan.fit(x, batch_size=64, epochs=2, verbose=0, callbacks=[kid, live])
+    # measured before training, every 4 steps, and once more at the end (step 6)
+    assert [step for step, _, _ in kid.history] == [0, 4, 6]
+    values = np.array([v for _, v, _ in kid.history])
+    stds = np.array([s for _, _, s in kid.history])
+    assert np.all(np.isfinite(values)) and np.all(stds > 0)
+    assert values[0] > 0.5  # an untrained generator is far from real images
+    # the latest value is in fit()'s logs at each epoch end, beside the losses
+    assert len(hist.history["kid"]) == 2 and len(hist.history["d_loss"]) == 2
+    assert len(live.history["d_loss"]) == 6 and "kid" not in live.history
+    assert kid.seconds > 0
+    fig = gankit.plot_history(live.history, kid=kid)
+    assert [a.get_title() for a in fig.axes] == ["Losses", "What D says", "KID (lower is better)"]
+    assert len(gankit.plot_kid(kid).axes[0].lines) >= 1
+
+
+def test_kid_monitor_works_for_conditional_gans_and_checks_its_settings():
+    x, y = gankit.load_fashion_mnist("train", n=128, verbose=False)
+    gan = tiny_dcgan(num_classes=10)
+    kid = gankit.KIDMonitor(every=2, n=40, labels=np.arange(40) % 10)
+    gan.fit(x, y, batch_size=64, epochs=1, verbose=0, callbacks=[kid])
+    assert [step for step, _, _ in kid.history] == [0, 2]
+    with pytest.raises(gankit.BadInputError, match="from 20 to 359"):
+        gankit.KIDMonitor(n=500, dataset="digits8")
+    with pytest.raises(gankit.BadInputError, match="every"):
+        gankit.KIDMonitor(every=0)
+    with pytest.raises(gankit.BadInputError, match="KIDMonitor"):
+        gankit.plot_kid([])
+
+
+def test_nearest_neighbour_plot_shows_each_sample_beside_its_neighbours():
+    train = np.linspace(-1, 1, 20 * 8 * 8).reshape(20, 8, 8, 1).astype("float32")
+    fake = train[[3, 7, 11]]
+    idx, dist = gankit.metrics.nearest_neighbours(fake, train, k=2, dataset="digits8",
+                                                  space="pixels")
+    fig = gankit.plot_nearest_neighbours(fake, train, idx, dist, n=3)
+    assert len(fig.axes) == 3 * 3
+    assert [a.get_title() for a in fig.axes[:3]] == ["generated", "nearest 1", "nearest 2"]
+    assert fig.axes[1].get_xlabel() == "d = 0.00"
+    with pytest.raises(gankit.BadInputError, match="nearest_neighbours"):
+        gankit.plot_nearest_neighbours(fake, train, idx[:, 0])
