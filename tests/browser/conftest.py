@@ -46,7 +46,7 @@ def find_chromium():
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     path = find_chromium()
     if path is None:
@@ -72,7 +72,7 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def jupyter_lab(tmp_path_factory):
     """JupyterLab on 127.0.0.1 serving a copy of lessons/ (so autosave never touches the
     real notebooks); yields (base_url, token, folder)."""
