@@ -162,6 +162,19 @@ class Snapshots(keras.callbacks.Callback):
             self.take()
 
 
+def step_values(batch, logs, prev):
+    """Each step's own values from the running means Keras logs within an epoch:
+    v_n = n * mean_n - (n - 1) * mean_(n-1). ``prev`` (a dict) keeps the last means."""
+    if batch == 0:
+        prev.clear()
+    values = {}
+    for k, v in (logs or {}).items():
+        mean = float(v)
+        values[k] = (batch + 1) * mean - batch * prev.get(k, 0.0)
+        prev[k] = mean
+    return values
+
+
 class LiveTraining(keras.callbacks.Callback):
     """Redraws one figure in place while ``fit`` runs: loss curves, D(x) and
     D(G(z)), and samples from fixed noise (images as a grid, points as a scatter).
@@ -180,15 +193,8 @@ class LiveTraining(keras.callbacks.Callback):
         self.figure = None
 
     def on_train_batch_end(self, batch, logs=None):
-        # Keras logs running means that restart every epoch; undo the averaging so the
-        # curves show each step's own value: v_n = n * mean_n - (n - 1) * mean_(n-1).
         self._step += 1
-        if batch == 0:
-            self._prev = {}
-        for k, v in (logs or {}).items():
-            mean = float(v)
-            value = (batch + 1) * mean - batch * self._prev.get(k, 0.0)
-            self._prev[k] = mean
+        for k, value in step_values(batch, logs, self._prev).items():
             self.history.setdefault(k, []).append(value)
         # Drawing costs time: without a notebook to show it in, draw once at the end.
         if self.show and self._step % self.every == 0:

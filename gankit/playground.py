@@ -38,7 +38,7 @@ from keras import ops
 from matplotlib.ticker import MaxNLocator
 
 from . import data as gdata
-from .callbacks import TimeBudget
+from .callbacks import TimeBudget, step_values
 from .errors import BadInputError, unknown_name
 from .gan import GAN
 from .metrics import mode_stats
@@ -841,14 +841,10 @@ class TrainingPanel(keras.callbacks.Callback):
         self._last_frame = time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
-        # Keras logs running means per epoch; recover each step's own value (as LiveTraining).
+        # Keras logs running means per epoch; recover each step's own value.
         self.step += 1
-        if batch == 0:
-            self._prev = {}
-        for k, v in (logs or {}).items():
-            mean = float(v)
-            self.history.setdefault(k, []).append((batch + 1) * mean - batch * self._prev.get(k, 0))
-            self._prev[k] = mean
+        for k, value in step_values(batch, logs, self._prev).items():
+            self.history.setdefault(k, []).append(value)
         if not self._resume.is_set():
             self._wait_while_paused()
         if time.perf_counter() - self._last_frame >= self.every:
