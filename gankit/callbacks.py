@@ -22,6 +22,31 @@ def _in_notebook():
         return False
 
 
+def steps_done(model, counted):
+    """Training steps run so far: the generator optimizer's own count when the model
+    has one, else ``counted`` (callback calls). The optimizer's count stays right when
+    Keras runs several steps per call (``compile(steps_per_execution=...)``), where
+    callbacks are called once per group of steps."""
+    opt = getattr(model, "g_optimizer", None)
+    if opt is None:
+        return counted
+    return int(keras.ops.convert_to_numpy(opt.iterations))
+
+
+class _EveryN:
+    """Says when ``every`` more steps have passed, even if steps arrive in groups."""
+
+    def __init__(self, every):
+        self.every = int(every)
+        self.next = self.every
+
+    def due(self, step):
+        if step < self.next:
+            return False
+        self.next = (step // self.every + 1) * self.every
+        return True
+
+
 class DivergenceGuard(keras.callbacks.Callback):
     """Stops training with a clear error when a loss becomes NaN or infinite.
 
@@ -39,9 +64,12 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self._good = self.model.get_weights()
+        self._step = self._good_step = steps_done(self.model, 0)
+        self._every = _EveryN(self.every)
+        self._every.due(self._step)
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step += 1
+        self._step = steps_done(self.model, self._step + 1)
         logs = logs or {}
         bad = {k: v for k, v in logs.items()
                if k in ("d_loss", "g_loss") and not math.isfinite(float(v))}
@@ -60,7 +88,7 @@ class DivergenceGuard(keras.callbacks.Callback):
                 + f". The weights were restored to step {self._good_step}. Try smaller "
                   f"learning rates (now {', '.join(lrs) or 'unknown'}), a gradient penalty or "
                   "spectral normalisation, and check that the data is in [-1, 1].")
-        if self._step % self.every == 0:
+        if self._every.due(self._step):
             self._good = self.model.get_weights()
             self._good_step = self._step
 
@@ -76,19 +104,72 @@ class TimeBudget(keras.callbacks.Callback):
         super().__init__()
         self.seconds = float(minutes) * 60.0
         self.start = None
-        self.steps = 0
+        self.steps = 0  # steps run under this budget
+        self._first = 0
 
     def on_train_begin(self, logs=None):
         self.start = time.perf_counter()
+        self._first = steps_done(self.model, 0)
+        self.steps = 0
+
+    @property
+    def fraction(self):
+        """How much of the budget has been used, from 0 to 1."""
+        return min(1.0, self.elapsed / self.seconds) if self.seconds > 0 else 1.0
 
     @property
     def elapsed(self):
         return 0.0 if self.start is None else time.perf_counter() - self.start
 
     def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
+        self.steps = steps_done(self.model, self._first + self.steps + 1) - self._first
         if self.elapsed >= self.seconds:
             self.model.stop_training = True
+
+
+class DecayLearningRates(keras.callbacks.Callback):
+    """Lets the learning rates fall linearly over the last part of a time budget.
+
+    Big steps early explore; small steps at the end let G settle on sharp samples
+    instead of hopping around the modes it has found. From ``start`` (a fraction
+    of ``budget``) to the end, every optimizer's rate goes down to ``to`` times its
+    value. The rates are put back when training ends, so a later ``fit`` starts
+    where this one started. ``budget`` is a :class:`TimeBudget` (anything with a
+    ``fraction`` from 0 to 1 will do).
+    """
+
+    def __init__(self, budget, start=0.5, to=0.0):
+        super().__init__()
+        if not 0.0 <= start < 1.0 or not 0.0 <= to <= 1.0:
+            from .errors import BadInputError
+
+            raise BadInputError(f"start should be in [0, 1) and to in [0, 1]; got {start}, {to}.")
+        self.budget, self.start, self.to = budget, float(start), float(to)
+        self._rates = []
+
+    def _optimizers(self):
+        opts = [getattr(self.model, n, None) for n in ("d_optimizer", "g_optimizer")]
+        opts = [o for o in opts if o is not None] or [self.model.optimizer]
+        return [o for o in opts if o is not None]
+
+    def factor(self, fraction):
+        """The multiplier of the learning rates when ``fraction`` of the budget is used."""
+        left = (1.0 - fraction) / (1.0 - self.start)
+        return self.to + (1.0 - self.to) * min(1.0, max(0.0, left))
+
+    def on_train_begin(self, logs=None):
+        self._rates = [(o, float(keras.ops.convert_to_numpy(o.learning_rate)))
+                       for o in self._optimizers()]
+
+    def on_train_batch_begin(self, batch, logs=None):
+        m = self.factor(self.budget.fraction)
+        if m < 1.0:
+            for opt, rate in self._rates:
+                opt.learning_rate.assign(rate * m)
+
+    def on_train_end(self, logs=None):
+        for opt, rate in self._rates:
+            opt.learning_rate.assign(rate)
 
 
 class ProgressBar(keras.callbacks.Callback):
@@ -149,12 +230,15 @@ class Snapshots(keras.callbacks.Callback):
                                                             seed=self.seed)))
 
     def on_train_begin(self, logs=None):
+        self._step = steps_done(self.model, self._step)
+        self._every = _EveryN(self.every)
+        self._every.due(self._step)
         if not self.frames:
             self.take()
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step += 1
-        if self._step % self.every == 0:
+        self._step = steps_done(self.model, self._step + 1)
+        if self._every.due(self._step):
             self.take()
 
     def on_train_end(self, logs=None):
@@ -164,14 +248,20 @@ class Snapshots(keras.callbacks.Callback):
 
 def step_values(batch, logs, prev):
     """Each step's own values from the running means Keras logs within an epoch:
-    v_n = n * mean_n - (n - 1) * mean_(n-1). ``prev`` (a dict) keeps the last means."""
-    if batch == 0:
+    v_n = n * mean_n - (n - 1) * mean_(n-1). ``prev`` (a dict) keeps the last means.
+
+    With ``steps_per_execution=k`` Keras reports every k-th step (``batch`` is the
+    last step of the group); the values are then the means over the group."""
+    last = prev.pop("__batch__", -1)
+    if batch <= last:  # a new epoch: the running means start again
         prev.clear()
+        last = -1
     values = {}
     for k, v in (logs or {}).items():
         mean = float(v)
-        values[k] = (batch + 1) * mean - batch * prev.get(k, 0.0)
+        values[k] = ((batch + 1) * mean - (last + 1) * prev.get(k, 0.0)) / (batch - last)
         prev[k] = mean
+    prev["__batch__"] = batch
     return values
 
 
@@ -189,15 +279,19 @@ class LiveTraining(keras.callbacks.Callback):
         self.history = {}
         self._prev = {}
         self._step = 0
+        self._every = None
         self._handle = None
         self.figure = None
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step += 1
+        self._step = steps_done(self.model, self._step + 1)
+        if self._every is None:
+            self._every = _EveryN(self.every)
+            self._every.due(self._step - 1)
         for k, value in step_values(batch, logs, self._prev).items():
             self.history.setdefault(k, []).append(value)
         # Drawing costs time: without a notebook to show it in, draw once at the end.
-        if self.show and self._step % self.every == 0:
+        if self.show and self._every.due(self._step):
             self.redraw()
 
     def on_train_end(self, logs=None):
@@ -279,12 +373,15 @@ class KIDMonitor(keras.callbacks.Callback):
         return kid, std
 
     def on_train_begin(self, logs=None):
+        self._step = steps_done(self.model, self._step)
+        self._every = _EveryN(self.every)
+        self._every.due(self._step)
         if not self.history:
             self.measure()
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step += 1
-        if self._step % self.every == 0:
+        self._step = steps_done(self.model, self._step + 1)
+        if self._every.due(self._step):
             self.measure()
 
     def on_epoch_end(self, epoch, logs=None):
@@ -301,5 +398,5 @@ def steps_per_second(budget):
     return budget.steps / max(budget.elapsed, 1e-9)
 
 
-__all__ = ["DivergenceGuard", "TimeBudget", "ProgressBar", "Snapshots", "LiveTraining",
+__all__ = ["DivergenceGuard", "TimeBudget", "DecayLearningRates", "steps_done", "ProgressBar", "Snapshots", "LiveTraining",
            "KIDMonitor", "steps_per_second"]

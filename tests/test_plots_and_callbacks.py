@@ -1,3 +1,4 @@
+import keras
 import matplotlib
 import numpy as np
 import pytest
@@ -62,6 +63,66 @@ def test_time_budget_stops_training(tiny_gan):
             callbacks=[budget])
     assert 1.2 <= budget.elapsed < 30
     assert int(gan.g_optimizer.iterations) == budget.steps
+
+
+def test_callbacks_count_steps_when_keras_runs_them_in_groups(tiny_gan):
+    # compile(steps_per_execution=4) calls the callbacks once per 4 steps; every
+    # count and "every N steps" must still be in steps, and the per-step values
+    # recovered from Keras's running means must stay the right ones.
+    gan = tiny_gan()
+    gan.compile(gan.d_optimizer, gan.g_optimizer, steps_per_execution=4)
+    live = gankit.LiveTraining(every=8, show=False)
+    snaps = gankit.Snapshots(n=4, every=8)
+    budget = gankit.TimeBudget(minutes=10)
+    gan.fit(gankit.ring8(1024, seed=0), batch_size=64, epochs=1, verbose=0,
+            callbacks=[live, snaps, budget])
+    assert budget.steps == 16 == int(gan.g_optimizer.iterations)
+    assert [s for s, _ in snaps.frames] == [0, 8, 16]
+    assert len(live.history["d_loss"]) == 4  # one value per group of 4 steps
+
+
+def test_step_values_undo_running_means_over_groups():
+    from gankit.callbacks import step_values
+
+    prev, losses = {}, [1.0, 3.0, 2.0, 6.0, 4.0, 8.0]
+    means = np.cumsum(losses) / np.arange(1, 7)
+    # one step at a time: each loss back
+    assert [step_values(i, {"l": m}, prev)["l"] for i, m in enumerate(means)] == \
+        pytest.approx(losses)
+    # in groups of two (batch = last step of the group): the mean of each group
+    prev = {}
+    got = [step_values(i, {"l": means[i]}, prev)["l"] for i in (1, 3, 5)]
+    assert got == pytest.approx([2.0, 4.0, 6.0])
+    # a new epoch starts the running means again
+    assert step_values(0, {"l": 5.0}, prev)["l"] == pytest.approx(5.0)
+
+
+def test_learning_rates_decay_over_the_budget_and_come_back(tiny_gan):
+    gan = tiny_gan()
+
+    class Steps:  # a budget of 16 steps, so the test does not depend on the clock
+        fraction = 0.0
+
+    budget = Steps()
+    decay = gankit.DecayLearningRates(budget, start=0.5, to=0.1)
+    assert decay.factor(0.0) == 1.0 and decay.factor(0.5) == 1.0
+    assert decay.factor(0.75) == pytest.approx(0.55) and decay.factor(1.0) == pytest.approx(0.1)
+    seen = []
+
+    class Watch(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(float(gan.g_optimizer.learning_rate))
+            budget.fraction = (batch + 1) / 16
+
+    start = float(gan.g_optimizer.learning_rate)
+    gan.fit(gankit.ring8(1024, seed=0), batch_size=64, epochs=1, verbose=0,
+            callbacks=[decay, Watch()])
+    assert seen[:9] == pytest.approx([start] * 9)  # the first half at full rate
+    assert seen[-1] == pytest.approx(start * decay.factor(15 / 16))
+    assert float(gan.g_optimizer.learning_rate) == pytest.approx(start)  # put back
+    assert float(gan.d_optimizer.learning_rate) == pytest.approx(start)
+    with pytest.raises(gankit.BadInputError):
+        gankit.DecayLearningRates(budget, start=1.0)
 
 
 def test_mode_stats_counts_by_the_protocol():
