@@ -202,7 +202,7 @@ class ProgressBar(keras.callbacks.Callback):
         logs = logs or {}
         self.bar.n = min(self.budget.elapsed, self.bar.total)
         self.bar.set_postfix_str(
-            f"step {self._n}, " + ", ".join(
+            f"step {steps_done(self.model, self._n)}, " + ", ".join(
                 f"{k} {float(v):.3f}" for k, v in logs.items() if k in ("d_loss", "g_loss")),
             refresh=True)
 

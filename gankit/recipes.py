@@ -12,7 +12,7 @@ from typing import Callable
 import keras
 
 from . import data as gdata
-from .callbacks import ProgressBar, TimeBudget
+from .callbacks import DecayLearningRates, ProgressBar, TimeBudget
 from .errors import BadInputError, unknown_name
 from .gan import GAN
 from .models import dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator
@@ -28,6 +28,9 @@ class Recipe:
     batch_size: int
     build: Callable  # seed -> compiled GAN
     load_data: Callable  # seed -> (x, y or None)
+    # the learning rates fall linearly to 0 from this fraction of the budget on
+    # (callbacks.DecayLearningRates); None keeps them constant
+    decay_from: float | None = None
 
 
 def _adam(lr, beta_1=0.5, beta_2=0.999):
@@ -77,11 +80,15 @@ def _toy_data(name):
 def toy_gan(seed=0, dataset="ring8", name=None, latent_dim=2, hidden=(256, 256, 256),
             loss="non-saturating", d_norm=None, minibatch_std=False, pack=1, d_steps=1,
             gradient_penalty=0.0, clip_weights=None, label_smoothing=0.0, instance_noise=0.0,
-            ema=None, lr=(1e-4, 1e-4), betas=(0.8, 0.999), optimizer="adam"):
+            ema=None, lr=(1e-4, 1e-4), betas=(0.8, 0.999), optimizer="adam",
+            steps_per_execution=1):
     """A compiled MLP GAN for 2D points, every remedy of the course a keyword away.
 
     The defaults are PacGAN's baseline (Adam 1e-4, beta1 0.8, three 256-unit layers);
     ``lr`` and ``betas`` are (D, G) learning rates and Adam's (beta1, beta2).
+    ``steps_per_execution``: Keras runs this many steps per call into TensorFlow.
+    Networks this small spend most of a step in Python overhead, so 20 steps
+    per call train about twice as fast (callbacks then run every 20 steps).
     """
     g = mlp_generator(latent_dim=latent_dim, output_shape=(2,), hidden=hidden,
                       output_activation=None)
@@ -91,9 +98,11 @@ def toy_gan(seed=0, dataset="ring8", name=None, latent_dim=2, hidden=(256, 256, 
               instance_noise=instance_noise, pack=pack, ema=ema, seed=seed,
               info={"recipe": name or "toy", "kind": "points", "dataset": dataset})
     if optimizer == "rmsprop":  # WGAN with clipping: momentum made it unstable (Arjovsky 2017)
-        gan.compile(keras.optimizers.RMSprop(lr[0]), keras.optimizers.RMSprop(lr[1]))
+        gan.compile(keras.optimizers.RMSprop(lr[0]), keras.optimizers.RMSprop(lr[1]),
+                    steps_per_execution=steps_per_execution)
     else:
-        gan.compile(_adam(lr[0], *betas), _adam(lr[1], *betas))
+        gan.compile(_adam(lr[0], *betas), _adam(lr[1], *betas),
+                    steps_per_execution=steps_per_execution)
     return gan
 
 
@@ -149,6 +158,8 @@ def train_recipe(name, minutes=5.0, seed=0, out=None, progress=True, callbacks=(
     gan = recipe.build(seed)
     budget = TimeBudget(minutes)
     cbs = [budget, *callbacks] + ([ProgressBar(budget, desc=name)] if progress else [])
+    if recipe.decay_from is not None:
+        cbs.insert(1, DecayLearningRates(budget, start=recipe.decay_from))
     start = time.perf_counter()
     fit_args = (x, y) if y is not None and gan.conditional else (x,)
     gan.fit(*fit_args, batch_size=recipe.batch_size, epochs=1_000_000, shuffle=True,
