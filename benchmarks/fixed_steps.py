@@ -1,0 +1,115 @@
+"""Compare recipe variants at a fixed number of generator steps (not a time budget).
+
+    python benchmarks/fixed_steps.py cgan 2000 --seed 0 --options '{"loss": "hinge"}'
+    python benchmarks/fixed_steps.py ring8 12000 --seed 0 --options '{"hidden": [128, 128, 128]}' \
+        --batch 256 --steps-per-execution 20 --decay-from 0.5 --rejection
+
+Counting steps instead of seconds lets variants be compared on a busy machine (other
+jobs slow every run down, but not equally); what a variant reaches in a time budget
+on an idle machine is benchmarks/recipe_quality.py's job. ``cgan`` trains
+gankit.recipes.fashion_gan(conditional=True, **options) with batch 64 and prints
+class accuracy and the image scores; ``ring8``/``grid25`` train
+gankit.recipes.toy_gan(**options) and print modes / % high quality by the PacGAN
+protocol, the distance of samples to their mode, and with ``--rejection`` the same
+after discriminator rejection sampling (Azadi et al. 2019). A script that prints
+figures, not a test.
+"""
+import argparse
+import json
+import time
+
+import keras
+import numpy as np
+
+import gankit
+from gankit import recipes
+
+
+class StepBudget(keras.callbacks.Callback):
+    """Stops after ``steps`` generator steps; exposes ``fraction`` for DecayLearningRates."""
+
+    def __init__(self, steps, every=None, report=None):
+        super().__init__()
+        self.steps, self.every, self.report = steps, every, report
+        self.fraction = 0.0
+        self._next = every
+
+    def on_train_batch_end(self, batch, logs=None):
+        done = gankit.callbacks.steps_done(self.model, 0)
+        self.fraction = min(1.0, done / self.steps)
+        if self.every and done >= self._next and done < self.steps:
+            self._next += self.every
+            print(f"  step {done}: {self.report()}", flush=True)
+        if done >= self.steps:
+            self.model.stop_training = True
+
+
+def rejection_sample(gan, n, seed=1, pool=20):
+    """Discriminator rejection sampling: keep a sample with probability
+    exp(logit - max logit), D's estimate of p_data / p_G up to a constant."""
+    x = gan.generate(n * pool, seed=seed)
+    logit = keras.ops.convert_to_numpy(gan.discriminator(x, training=False))[:, 0]
+    keep = np.random.default_rng(seed).random(len(x)) < np.exp(logit - logit.max())
+    return x[keep][:n], float(keep.mean())
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("what", choices=["cgan", "ring8", "grid25"])
+    p.add_argument("steps", type=int)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--options", default="{}", help="keyword arguments of the builder, as JSON")
+    p.add_argument("--batch", type=int, default=None)
+    p.add_argument("--steps-per-execution", type=int, default=1)
+    p.add_argument("--decay-from", type=float, default=None)
+    p.add_argument("--rejection", action="store_true")
+    args = p.parse_args()
+    opts = {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(args.options).items()}
+    gankit.seed_everything(args.seed)
+    if args.what == "cgan":
+        x, y = gankit.load_fashion_mnist("train", verbose=False)
+        data, batch = (x, y), args.batch or 64
+        gan = recipes.fashion_gan(args.seed, conditional=True, name="cgan-fashion", **opts)
+
+        def report():
+            images, labels = gankit.metrics.sample(gan, 5000, seed=2)
+            return f"class accuracy {100 * gankit.metrics.class_accuracy(images, labels):.1f}%"
+    else:
+        data, batch = (gankit.load(args.what, n=100_000, seed=args.seed),), args.batch or 100
+        gan = recipes.toy_gan(args.seed, args.what, steps_per_execution=args.steps_per_execution,
+                              **opts)
+
+        def report():
+            s = gankit.mode_stats(gan.generate(2500, seed=args.seed), args.what)
+            return f"modes {s['modes']}, high quality {100 * s['high_quality']:.1f}%"
+    budget = StepBudget(args.steps, every=max(1, args.steps // 4), report=report)
+    cbs = [budget]
+    if args.decay_from is not None:
+        cbs.append(gankit.DecayLearningRates(budget, start=args.decay_from))
+    start = time.perf_counter()
+    gan.fit(*data, batch_size=batch, epochs=1_000_000, shuffle=True, verbose=0, callbacks=cbs)
+    seconds = time.perf_counter() - start
+    print(f"{args.what} seed {args.seed} {args.options} batch {batch} decay {args.decay_from}: "
+          f"{args.steps} steps in {seconds:.0f} s", flush=True)
+    if args.what == "cgan":
+        images, labels = gankit.metrics.sample(gan, 5000, seed=2)
+        real = gankit.metrics.real_test_set("fashion-mnist", 5000)[0]
+        scores = gankit.metrics.score_images(images, real, labels=labels)
+        print("  " + ", ".join(f"{k} {v:.4g}" for k, v in scores.items()))
+        return
+    print("  " + report())
+    pts = gan.generate(2500, seed=args.seed)
+    centres, std = gankit.data.MIXTURES[args.what]
+    dist = np.sqrt(((pts[:, None] - centres[None]) ** 2).sum(-1)).min(1) / std
+    print("  distance to the nearest mode in standard deviations, 50/80/90/95/99th "
+          f"percentiles: {np.round(np.percentile(dist, [50, 80, 90, 95, 99]), 2)} "
+          "(real data: 1.18, 1.79, 2.15, 2.45, 3.03)")
+    if args.rejection:
+        kept_pts, rate = rejection_sample(gan, 2500)
+        s = gankit.mode_stats(kept_pts, args.what)
+        print(f"  with rejection sampling (kept {100 * rate:.0f}%): modes {s['modes']}, "
+              f"high quality {100 * s['high_quality']:.1f}%")
+
+
+if __name__ == "__main__":
+    main()
