@@ -389,9 +389,9 @@ class GAN(keras.Model):
         return loss, extras
 
     def _update_jax(self, net, optimizer, loss_fn):
-        """JAX: ``jax.grad`` differentiates a pure function, so the loss is rewritten as
-        one of the network's weights (_jax_pure); what the forward pass changed on the
-        way (batch-norm statistics, the noise seed) comes back as a value to store."""
+        """JAX: ``jax.grad`` differentiates pure functions, so the loss becomes a function
+        of this network's weights alone (_jax_pure); what the forward pass changed on
+        the way (batch-norm statistics, the noise seed) comes back as values to store."""
         import jax
 
         weights = net.trainable_variables
