@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Set up and open the GAN course, or run its tests. Needs only Python 3.10+.
 
-    python3 course.py          # install what is missing, open JupyterLab on lessons/
-    python3 course.py test     # install what is missing, run the whole test suite
+    python3 course.py           # install what is missing, open JupyterLab on lessons/
+    python3 course.py test      # the same plus JAX and PyTorch (CPU), run the whole test suite
+    python3 course.py backends  # only add JAX and PyTorch (CPU) to .venv/
 
 Everything goes into a virtual environment in .venv/ inside this folder; delete
 it to start over. Extra arguments after `test` go to pytest (e.g. -k data).
+The course itself needs only TensorFlow; JAX and PyTorch are the two other Keras 3
+backends, which the tests also train every GAN on (requirements-backends.txt).
 """
 import hashlib
 import os
@@ -17,6 +20,8 @@ import venv
 ROOT = pathlib.Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".course-installed"
+# PyTorch's CPU-only wheels (the +cpu builds); plain PyPI has the multi-GB CUDA build on Linux.
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
 def venv_python():
@@ -25,11 +30,14 @@ def venv_python():
     return VENV / "bin" / "python"
 
 
-def wanted():
-    """What the installed environment should match: the pins and the package metadata."""
+def wanted(backends=False):
+    """What the installed environment should match: the pins and the package metadata,
+    and the optional backends' pins when they are installed too."""
     h = hashlib.sha256()
     for name in ("requirements.txt", "pyproject.toml"):
         h.update((ROOT / name).read_bytes())
+    if backends:
+        h.update(b"\0backends\0" + (ROOT / "requirements-backends.txt").read_bytes())
     return h.hexdigest()
 
 
@@ -38,22 +46,47 @@ def run(cmd, **kwargs):
     subprocess.run([str(c) for c in cmd], check=True, **kwargs)
 
 
-def ensure_environment():
+def ensure_environment(backends=False):
+    """Create .venv/ and install the pins (and the JAX/PyTorch ones if ``backends``) unless
+    the stamp says they are there already. A full install also satisfies the plain one."""
     if sys.version_info < (3, 10):
         sys.exit(f"The course needs Python 3.10 or newer (3.11 is tested); this is "
                  f"{sys.version.split()[0]}. Run this file with a newer python3.")
     if not venv_python().exists():
         print(f"Creating a virtual environment in {VENV.name}/ ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    if STAMP.exists() and STAMP.read_text().strip() == wanted():
+    stamp = STAMP.read_text().strip() if STAMP.exists() else None
+    if stamp == wanted(True) or (stamp == wanted(False) and not backends):
         return
     py = venv_python()
-    print("Installing the course's packages (the first time takes a few minutes) ...",
+    if stamp != wanted(False):
+        print("Installing the course's packages (the first time takes a few minutes) ...",
+              flush=True)
+        run([py, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+        run([py, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt"])
+        run([py, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ROOT])
+        STAMP.write_text(wanted(False))
+    if backends and install_backends(py):
+        STAMP.write_text(wanted(True))
+
+
+def install_backends(py):
+    """JAX and the CPU build of PyTorch from requirements-backends.txt. pip tries its
+    usual indexes first (a mirror or a wheel folder may have the +cpu build), then
+    PyTorch's CPU index. Returns False, with advice, when neither works (offline)."""
+    print("Installing JAX and PyTorch (CPU) for the tests on every Keras backend ...",
           flush=True)
-    run([py, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    run([py, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt"])
-    run([py, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ROOT])
-    STAMP.write_text(wanted())
+    # -c: the course's own pins (NumPy, Keras...) stay exactly as requirements.txt says
+    pins = [py, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements-backends.txt",
+            "-c", ROOT / "requirements.txt"]
+    for extra in ([], ["--extra-index-url", TORCH_CPU_INDEX]):
+        if subprocess.run([str(c) for c in pins + extra]).returncode == 0:
+            return True
+    print("Could not install JAX and PyTorch: the tests on those backends will skip (or "
+          "fail where GANKIT_REQUIRE_BACKENDS=1). Install them by hand with\n  "
+          f"{py} -m pip install -r requirements-backends.txt --extra-index-url "
+          f"{TORCH_CPU_INDEX}", file=sys.stderr, flush=True)
+    return False
 
 
 def main(argv):
@@ -61,11 +94,17 @@ def main(argv):
     if command in ("-h", "--help", "help"):
         print(__doc__)
         return 0
-    if command not in ("open", "test"):
-        print(f"Unknown command {command!r}: use `python3 course.py` to open the course "
-              "or `python3 course.py test` to run the tests.", file=sys.stderr)
+    if command not in ("open", "test", "backends"):
+        print(f"Unknown command {command!r}: use `python3 course.py` to open the course, "
+              "`python3 course.py test` to run the tests or `python3 course.py backends` "
+              "to add JAX and PyTorch.", file=sys.stderr)
         return 2
-    ensure_environment()
+    ensure_environment(backends=command in ("test", "backends"))
+    if command == "backends":
+        ok = STAMP.read_text().strip() == wanted(True)
+        print("JAX and PyTorch are installed: start Jupyter or Python with KERAS_BACKEND=jax "
+              "or KERAS_BACKEND=torch." if ok else "JAX and PyTorch are not installed.")
+        return 0 if ok else 1
     py = str(venv_python())
     env = dict(os.environ)
     env.setdefault("KERAS_BACKEND", "tensorflow")

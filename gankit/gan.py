@@ -13,10 +13,23 @@ taken with respect to ``generator.trainable_variables`` alone and handed to
 G's optimizer, so D's weights cannot move during G's step (and vice versa).
 Nothing is toggled; no ``trainable = False`` is needed.
 
-Everything else (losses, noise, penalties) is ``keras.ops`` and is shared; the
-gradient bookkeeping, which each backend does its own way, stays inside
-``train_step``.
+The same class trains on the TensorFlow, JAX and PyTorch backends of Keras 3.
+Everything (losses, noise, penalties, the order of the updates) is ``keras.ops``
+and shared; only the gradient bookkeeping differs, and it lives in three small
+methods per backend: ``_update_<backend>`` (one gradient step for one network),
+``_input_gradient_<backend>`` (the gradient penalty's gradient w.r.t. the input)
+and, for JAX, ``_train_step_jax`` with the state plumbing next to it:
+
+- TensorFlow records the forward pass on a ``GradientTape`` and asks it for the
+  gradient w.r.t. one network's weights;
+- PyTorch's autograd builds the graph as the forward pass runs; ``backward()``
+  fills ``.grad`` of every weight involved, so each network clears its own first;
+- JAX differentiates *pure functions* only: the loss becomes a function of one
+  network's weights, and the training step a function from the whole state (both
+  networks, both optimizers, the noise seed, the averaged generator, the metrics)
+  to a new state, which ``fit()`` carries from step to step.
 """
+import contextlib
 import math
 
 import keras
@@ -27,6 +40,21 @@ from .errors import BadInputError
 from .losses import check_smoothing, get_loss
 
 DEFAULT_LR = 2e-4
+BACKENDS = ("tensorflow", "jax", "torch")  # the Keras backends that can train a GAN
+
+
+def _backend():
+    return keras.backend.backend()
+
+
+def _no_grad():
+    """On PyTorch, a block whose results need no gradient (bookkeeping, sampling): no
+    autograd graph is built for it. Elsewhere it does nothing."""
+    if _backend() == "torch":
+        import torch
+
+        return torch.no_grad()
+    return contextlib.nullcontext()
 
 
 def _default_optimizer():
@@ -73,11 +101,12 @@ class GAN(keras.Model):
                  gradient_penalty=0.0, clip_weights=None, label_smoothing=0.0,
                  instance_noise=0.0, pack=1, ema=None, seed=None, info=None, **kwargs):
         super().__init__(**kwargs)
-        if keras.backend.backend() != "tensorflow":
+        if _backend() not in BACKENDS:
             raise RuntimeError(
-                "gankit.GAN trains on the TensorFlow backend in this version of the "
-                f"course; KERAS_BACKEND is {keras.backend.backend()!r}. Set "
-                "KERAS_BACKEND=tensorflow before importing keras.")
+                f"gankit.GAN trains on the {', '.join(BACKENDS)} backends; KERAS_BACKEND is "
+                f"{_backend()!r}, which cannot train a GAN. Set KERAS_BACKEND=tensorflow "
+                "(the course's default) before Python imports keras, or jax or torch after "
+                "`pip install 'gankit[backends]'`.")
         self.generator = generator
         self.discriminator = discriminator
         self.loss_pair = get_loss(loss)
@@ -233,70 +262,252 @@ class GAN(keras.Model):
         alpha = keras.random.uniform(shape, seed=self.seed_generator)
         return real + alpha * (fake - real)
 
+    def _gradient_penalty(self, real, fake, labels):
+        """WGAN-GP: (||grad_x D(x)|| - 1)^2 on points between real and fake samples.
+        A gradient *inside* the loss: each backend takes it its own way (_input_gradient)."""
+        mixed = self._interpolate(real, fake)
+        grads = self._input_gradient(
+            lambda x: self.discriminator(self._d_inputs(x, labels), training=True), mixed)
+        norms = ops.sqrt(ops.sum(ops.square(grads), axis=list(range(1, len(grads.shape))))
+                         + 1e-12)
+        return ops.mean(ops.square(norms - 1.0))
+
     def _update_trackers(self, d_loss, g_loss, real_scores, fake_scores, gp=None):
-        self.d_loss_tracker.update_state(d_loss)
-        self.g_loss_tracker.update_state(g_loss)
-        self.d_real_tracker.update_state(self._as_probability(real_scores))
-        self.d_fake_tracker.update_state(self._as_probability(fake_scores))
-        if gp is not None and self.gp_tracker is not None:
-            self.gp_tracker.update_state(gp)
-        return {m.name: m.result() for m in self.metrics}
+        with _no_grad():
+            self.d_loss_tracker.update_state(d_loss)
+            self.g_loss_tracker.update_state(g_loss)
+            self.d_real_tracker.update_state(self._as_probability(real_scores))
+            self.d_fake_tracker.update_state(self._as_probability(fake_scores))
+            if gp is not None and self.gp_tracker is not None:
+                self.gp_tracker.update_state(gp)
+            return {m.name: m.result() for m in self.metrics}
 
-    # --- the training step (backend-specific gradient bookkeeping) -------------------
+    # --- the losses of one step (shared: keras.ops only) --------------------------------
 
-    def _d_update(self, real, labels):
-        """One discriminator update on a real batch and fresh fakes (TensorFlow)."""
-        import tensorflow as tf
-
+    def _d_loss(self, real, labels):
+        """D's loss on a real batch and fresh fakes; returns (loss, (real_scores,
+        fake_scores, gp)). The fakes are held fixed (stop_gradient): D's step
+        treats them as data, so no gradient flows back into G."""
         G, D = self.generator, self.discriminator
-        real_label = 1.0 - self.label_smoothing
         z = self.noise(ops.shape(real)[0])
-        with tf.GradientTape() as tape:
-            fake = G(self._g_inputs(z, labels), training=True)
-            real_scores = D(self._d_inputs(self._noisy(real), labels), training=True)
-            fake_scores = D(self._d_inputs(self._noisy(fake), labels), training=True)
-            d_loss = self.loss_pair.d_loss(real_scores, fake_scores, real_label)
-            gp = None
-            if self.gp_weight:
-                mixed = self._interpolate(real, fake)
-                with tf.GradientTape() as gp_tape:
-                    gp_tape.watch(mixed)
-                    mixed_scores = D(self._d_inputs(mixed, labels), training=True)
-                grads = gp_tape.gradient(mixed_scores, mixed)
-                axes = list(range(1, len(grads.shape)))
-                norms = ops.sqrt(ops.sum(ops.square(grads), axis=axes) + 1e-12)
-                gp = ops.mean(ops.square(norms - 1.0))
-                d_loss = d_loss + self.gp_weight * gp
-        d_grads = tape.gradient(d_loss, D.trainable_variables)
-        self.d_optimizer.apply(d_grads, D.trainable_variables)
-        if self.clip_value is not None:
-            for w in D.trainable_variables:
-                w.assign(ops.clip(w, -self.clip_value, self.clip_value))
-        return d_loss, real_scores, fake_scores, gp
+        fake = ops.stop_gradient(G(self._g_inputs(z, labels), training=True))
+        real_scores = D(self._d_inputs(self._noisy(real), labels), training=True)
+        fake_scores = D(self._d_inputs(self._noisy(fake), labels), training=True)
+        d_loss = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
+        gp = None
+        if self.gp_weight:
+            gp = self._gradient_penalty(real, fake, labels)
+            d_loss = d_loss + self.gp_weight * gp
+        return d_loss, (real_scores, fake_scores, gp)
 
-    def _g_update(self, batch_size, labels):
-        """One generator update through D; only G's weights reach g_optimizer (TensorFlow)."""
-        import tensorflow as tf
-
+    def _g_loss(self, batch_size, labels):
+        """G's loss through D on fresh fakes; returns (loss, fake_scores)."""
         G, D = self.generator, self.discriminator
         z = self.noise(batch_size)
-        with tf.GradientTape() as tape:
-            fake = G(self._g_inputs(z, labels), training=True)
-            fake_scores = D(self._d_inputs(self._noisy(fake), labels), training=True)
-            g_loss = self.loss_pair.g_loss(fake_scores)
-        g_grads = tape.gradient(g_loss, G.trainable_variables)
-        self.g_optimizer.apply(g_grads, G.trainable_variables)
+        fake = G(self._g_inputs(z, labels), training=True)
+        fake_scores = D(self._d_inputs(self._noisy(fake), labels), training=True)
+        return self.loss_pair.g_loss(fake_scores), fake_scores
+
+    def _clip_d(self):
+        """WGAN's weight clipping: D's weights back into [-c, c] after its update."""
+        if self.clip_value is None:
+            return
+        with _no_grad():
+            for w in self.discriminator.trainable_variables:
+                w.assign(ops.clip(w, -self.clip_value, self.clip_value))
+
+    # --- the training step: the same algorithm on every backend ----------------------
+
+    def _train_d(self, real, labels, times):
+        """``times`` discriminator updates on this real batch, fresh fakes each time."""
+        for _ in range(times):
+            d_loss, (real_scores, fake_scores, gp) = self._update(
+                self.discriminator, self.d_optimizer, lambda: self._d_loss(real, labels))
+            self._clip_d()
+        return d_loss, real_scores, fake_scores, gp
+
+    def _train_g(self, batch_size, labels):
+        """One generator update through D; only G's weights reach g_optimizer."""
+        g_loss, fake_scores = self._update(
+            self.generator, self.g_optimizer, lambda: self._g_loss(batch_size, labels))
         self._update_ema()
         return g_loss, fake_scores
 
-    def train_step(self, data):
+    def _alternate(self, data):
+        """The GAN step: d_steps D updates, then one G update; returns the logs."""
         real, labels = self._unpack(data)
-        # 1. Discriminator: d_steps updates on this real batch, fresh fakes each time.
-        for _ in range(self.d_steps):
-            d_loss, real_scores, fake_scores, gp = self._d_update(real, labels)
-        # 2. Generator: one update through D.
-        g_loss, _ = self._g_update(ops.shape(real)[0], labels)
+        d_loss, real_scores, fake_scores, gp = self._train_d(real, labels, self.d_steps)
+        g_loss, _ = self._train_g(ops.shape(real)[0], labels)
         return self._update_trackers(d_loss, g_loss, real_scores, fake_scores, gp)
+
+    def train_step(self, *args):
+        """What ``fit()`` calls for every batch.
+
+        TensorFlow and PyTorch pass the batch and let the step change the variables;
+        JAX passes ``(state, batch)`` and wants ``(logs, new_state)`` back, because a
+        function that XLA compiles for JAX may not change anything outside itself.
+        """
+        if _backend() == "jax":
+            return self._train_step_jax(*args)
+        return self._alternate(*args)
+
+    # --- the only backend-specific code: one gradient step for one network -----------
+    # _update(net, optimizer, loss_fn): run loss_fn() -> (loss, extras), take the
+    # gradient of loss w.r.t. net.trainable_variables only, apply it with optimizer.
+    # _input_gradient(fn, x): the gradient of sum(fn(x)) w.r.t. the input x, itself
+    # differentiable (the gradient penalty).
+
+    def _update(self, net, optimizer, loss_fn):
+        return getattr(self, "_update_" + _backend())(net, optimizer, loss_fn)
+
+    def _input_gradient(self, fn, x):
+        return getattr(self, "_input_gradient_" + _backend())(fn, x)
+
+    def _update_tensorflow(self, net, optimizer, loss_fn):
+        """TensorFlow: a GradientTape records the forward pass; ask it for the
+        gradient w.r.t. this network's weights alone."""
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            loss, extras = loss_fn()
+        grads = tape.gradient(loss, net.trainable_variables)
+        optimizer.apply(grads, net.trainable_variables)
+        return loss, extras
+
+    def _update_torch(self, net, optimizer, loss_fn):
+        """PyTorch: autograd builds the graph as the forward pass runs; ``backward()``
+        fills ``.grad`` of every weight the loss touched (G's step also reaches D's),
+        so clear this network's gradients first and hand only them to its optimizer."""
+        import torch
+
+        net.zero_grad()
+        loss, extras = loss_fn()
+        loss.backward()
+        grads = [w.value.grad for w in net.trainable_variables]
+        with torch.no_grad():
+            optimizer.apply(grads, net.trainable_variables)
+        return loss, extras
+
+    def _update_jax(self, net, optimizer, loss_fn):
+        """JAX: ``jax.grad`` differentiates pure functions, so the loss becomes a function
+        of this network's weights alone (_jax_pure); what the forward pass changed on
+        the way (batch-norm statistics, the noise seed) comes back as values to store."""
+        import jax
+
+        weights = net.trainable_variables
+
+        def loss_of(values):
+            (loss, extras), changed = self._jax_pure(loss_fn, dict(zip(map(id, weights), values)))
+            return loss, (extras, changed)
+
+        (loss, (extras, changed)), grads = jax.value_and_grad(loss_of, has_aux=True)(
+            [w.value for w in weights])
+        self._jax_store(changed)
+        optimizer.apply(grads, weights)
+        return loss, extras
+
+    def _input_gradient_tensorflow(self, fn, x):
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:  # nested in _update's tape: a gradient of a gradient
+            tape.watch(x)
+            scores = fn(x)
+        return tape.gradient(scores, x)
+
+    def _input_gradient_torch(self, fn, x):
+        import torch
+
+        x = x.detach().requires_grad_(True)
+        (grads,) = torch.autograd.grad(ops.sum(fn(x)), x, create_graph=True)
+        return grads
+
+    def _input_gradient_jax(self, fn, x):
+        import jax
+
+        grads, changed = jax.grad(lambda x: self._jax_pure(lambda: ops.sum(fn(x))),
+                                  has_aux=True)(x)
+        self._jax_store(changed)
+        return grads
+
+    # --- JAX: the state goes in and out of the compiled step ---------------------------
+    # fit() on JAX keeps the weights outside the variables while it trains: it hands the
+    # step a tuple of four lists of arrays (trainable, non-trainable, optimizer, metrics
+    # variables) and takes new ones back. Keras knows one optimizer; a GAN has two, so
+    # the methods below put both (D's, then G's) where Keras expects "the optimizer's".
+
+    def _jax_state_groups(self):
+        return (self.trainable_variables, self.non_trainable_variables,
+                self.d_optimizer.variables + self.g_optimizer.variables,
+                self.metrics_variables)
+
+    def _train_step_jax(self, state, data):
+        """Map every variable to its value in ``state``, run the shared step inside a
+        ``keras.StatelessScope`` (reads see those values, assignments are recorded, no
+        variable changes), and return the recorded values as the new state."""
+        groups = self._jax_state_groups()
+        mapping = [(v, x) for g, xs in zip(groups, state) for v, x in zip(g, xs)]
+        with keras.StatelessScope(state_mapping=mapping) as scope:
+            logs = self._alternate(data)
+        return logs, tuple([scope.get_current_value(v) for v in g] for g in groups)
+
+    def _jax_pure(self, fn, replace=None):
+        """Call ``fn()`` as a pure function: every variable reads its current value (or
+        the one in ``replace``, keyed by id); nothing is assigned. Returns fn's result and
+        the new values of the non-trainable variables, for :meth:`_jax_store`."""
+        replace = replace or {}
+        groups = self._jax_state_groups()
+        mapping = [(v, replace.get(id(v), v.value)) for g in groups for v in g]
+        with keras.StatelessScope(state_mapping=mapping) as scope:
+            out = fn()
+        return out, [scope.get_current_value(v) for v in self.non_trainable_variables]
+
+    def _jax_store(self, values):
+        for v, x in zip(self.non_trainable_variables, values):
+            v.assign(x)
+
+    def _get_jax_state(self, trainable_variables=False, non_trainable_variables=False,
+                       optimizer_variables=False, metrics_variables=False,
+                       purge_model_variables=False):
+        wanted = (trainable_variables, non_trainable_variables, optimizer_variables,
+                  metrics_variables)
+        state = tuple([v.value for v in g]
+                      for g, w in zip(self._jax_state_groups(), wanted) if w)
+        if purge_model_variables:
+            self._purge_model_variables(*wanted)
+        return state
+
+    def _purge_model_variables(self, trainable_variables=False, non_trainable_variables=False,
+                               optimizer_variables=False, metrics_variables=False):
+        # Keras drops the variables' own copies while the state lives in fit()'s loop
+        # (they would be stale, and the compiled step reuses their memory).
+        wanted = (trainable_variables, non_trainable_variables, optimizer_variables,
+                  metrics_variables)
+        for g, w in zip(self._jax_state_groups(), wanted):
+            for v in g if w else ():
+                v._value = None
+
+    def jax_state_sync(self):
+        """Copy fit()'s current state back into the variables. Keras does it at the end
+        of each epoch and whenever a callback reads ``self.model``; gankit also does it
+        before ``generate`` and ``discriminate``."""
+        if not getattr(self, "_jax_state", None) or self._jax_state_synced:
+            return
+        names = ("trainable_variables", "non_trainable_variables", "optimizer_variables",
+                 "metrics_variables")
+        for g, name in zip(self._jax_state_groups(), names):
+            for v, x in zip(g, self._jax_state.get(name) or ()):
+                v.assign(x)
+        self._jax_state_synced = True
+
+    def _sync_weights(self):
+        if _backend() == "jax":
+            self.jax_state_sync()
+
+    def _build_optimizers(self):
+        """Create both optimizers' slots now: JAX's fit() collects its state before the
+        first step, so the slots must exist by then (TensorFlow would make them lazily)."""
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
 
     # --- an average of G's weights over time -------------------------------------------
 
@@ -308,10 +519,11 @@ class GAN(keras.Model):
         """
         if self.ema_generator is None:
             return
-        t = ops.cast(self.g_optimizer.iterations, "float32")
-        decay = ops.minimum(self.ema, (1.0 + t) / (10.0 + t))
-        for avg, w in zip(self.ema_generator.weights, self.generator.weights):
-            avg.assign(decay * avg + (1.0 - decay) * ops.cast(w, avg.dtype))
+        with _no_grad():
+            t = ops.cast(self.g_optimizer.iterations, "float32")
+            decay = ops.minimum(self.ema, (1.0 + t) / (10.0 + t))
+            for avg, w in zip(self.ema_generator.weights, self.generator.weights):
+                avg.assign(decay * avg + (1.0 - decay) * ops.cast(w, avg.dtype))
 
     @property
     def sampler(self):
@@ -320,6 +532,49 @@ class GAN(keras.Model):
 
     # --- one step at a time (the playground's buttons) ----------------------------------
 
+    def _one_step(self, real, labels, update):
+        out = {}
+        if update in ("both", "d"):
+            d_loss, rs, fs, _gp = self._train_d(real, labels,
+                                                self.d_steps if update == "both" else 1)
+            out.update(d_loss=d_loss, d_real=self._as_probability(rs),
+                       d_fake=self._as_probability(fs))
+        if update in ("both", "g"):
+            g_loss, fs = self._train_g(ops.shape(real)[0], labels)
+            out["g_loss"] = g_loss
+            if update == "g":
+                out["d_fake"] = self._as_probability(fs)
+        return out
+
+    def _compile_step(self, fn):
+        """``fn(real, labels)`` made fast the way fit() would: a tf.function on
+        TensorFlow, jax.jit of its pure version on JAX, as it is (eager) on PyTorch."""
+        backend = _backend()
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            return tf.function(fn)
+        if backend == "torch":
+            return fn
+        import jax
+
+        groups = self._jax_state_groups()
+        variables = [v for g in groups for v in g]
+
+        @jax.jit
+        def pure(values, real, labels):
+            with keras.StatelessScope(state_mapping=list(zip(variables, values))) as scope:
+                out = fn(real, labels)
+            return out, [scope.get_current_value(v) for v in variables]
+
+        def run(real, labels):
+            out, values = pure([v.value for v in variables], real, labels)
+            for v, x in zip(variables, values):
+                v.assign(x)
+            return out
+
+        return run
+
     def step(self, x, labels=None, update="both"):
         """Run one training step on the batch ``x`` outside ``fit`` and return its numbers.
 
@@ -327,8 +582,6 @@ class GAN(keras.Model):
         D update only) or "g" (one G update only). Returns a dict of floats:
         d_loss, d_real, d_fake and/or g_loss.
         """
-        import tensorflow as tf
-
         if update not in ("both", "d", "g"):
             raise BadInputError(f'update should be "both", "d" or "g"; got {update!r}.')
         if self.d_optimizer is None:
@@ -339,24 +592,9 @@ class GAN(keras.Model):
                if self.conditional else None)
         fns = self.__dict__.setdefault("_step_fns", {})
         if update not in fns:
-            self.d_optimizer.build(self.discriminator.trainable_variables)
-            self.g_optimizer.build(self.generator.trainable_variables)
-
-            def run(real, lab):
-                out = {}
-                if update in ("both", "d"):
-                    for _ in range(self.d_steps if update == "both" else 1):
-                        d_loss, rs, fs, _gp = self._d_update(real, lab)
-                    out.update(d_loss=d_loss, d_real=self._as_probability(rs),
-                               d_fake=self._as_probability(fs))
-                if update in ("both", "g"):
-                    g_loss, fs = self._g_update(ops.shape(real)[0], lab)
-                    out["g_loss"] = g_loss
-                    if update == "g":
-                        out["d_fake"] = self._as_probability(fs)
-                return out
-
-            fns[update] = tf.function(run)
+            self._build_optimizers()
+            fns[update] = self._compile_step(
+                lambda real, lab, update=update: self._one_step(real, lab, update))
         out = fns[update](real, lab)
         return {k: float(ops.convert_to_numpy(v)) for k, v in out.items()}
 
@@ -384,12 +622,14 @@ class GAN(keras.Model):
             labels = (np.arange(n) % self.num_classes if labels is None
                       else check_labels(labels, self.num_classes, n=n))
             labels = np.asarray(labels, "int32").reshape(-1, 1)
+        self._sync_weights()
         out = []
-        for i in range(0, n, batch_size):
-            zi = z[i:i + batch_size]
-            inputs = [zi, labels[i:i + batch_size]] if self.conditional else zi
-            net = self.sampler if average else self.generator
-            out.append(keras.ops.convert_to_numpy(net(inputs, training=False)))
+        net = self.sampler if average else self.generator
+        with _no_grad():
+            for i in range(0, n, batch_size):
+                zi = z[i:i + batch_size]
+                inputs = [zi, labels[i:i + batch_size]] if self.conditional else zi
+                out.append(keras.ops.convert_to_numpy(net(inputs, training=False)))
         return np.concatenate(out)
 
     def discriminate(self, x, labels=None, batch_size=500):
@@ -398,13 +638,15 @@ class GAN(keras.Model):
             raise BadInputError(
                 f"This GAN's discriminator judges packs of {self.pack} samples, not single "
                 "ones, so it has no per-sample probability to show.")
+        self._sync_weights()
         out = []
-        for i in range(0, len(x), batch_size):
-            xi = np.asarray(x[i:i + batch_size], "float32")
-            inputs = ([xi, np.asarray(labels[i:i + batch_size], "int32").reshape(-1, 1)]
-                      if self.conditional else xi)
-            scores = self.discriminator(inputs, training=False)
-            out.append(keras.ops.convert_to_numpy(ops.sigmoid(scores))[:, 0])
+        with _no_grad():
+            for i in range(0, len(x), batch_size):
+                xi = np.asarray(x[i:i + batch_size], "float32")
+                inputs = ([xi, np.asarray(labels[i:i + batch_size], "int32").reshape(-1, 1)]
+                          if self.conditional else xi)
+                scores = self.discriminator(inputs, training=False)
+                out.append(keras.ops.convert_to_numpy(ops.sigmoid(scores))[:, 0])
         return np.concatenate(out)
 
     # --- fit: a guard against NaN and a clean Ctrl-C --------------------------------
@@ -421,6 +663,7 @@ class GAN(keras.Model):
 
         if self.d_optimizer is None:
             self.compile()
+        self._build_optimizers()
         x = args[0] if args else kwargs.get("x")
         y = args[1] if len(args) > 1 else kwargs.get("y")
         self.check_data(x, y)

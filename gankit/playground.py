@@ -780,6 +780,8 @@ class TrainingPanel(keras.callbacks.Callback):
                               self.view, self.status])
         self.history = {}
         self.step = 0
+        self._lrs = {"d_lr": self._lr(gan.d_optimizer), "g_lr": self._lr(gan.g_optimizer)}
+        self._pending_lr = {}
         self.training = False     # between on_train_begin and on_train_end
         self.paused = False       # the worker is waiting (acknowledged pause)
         self._resume = threading.Event()
@@ -803,10 +805,19 @@ class TrainingPanel(keras.callbacks.Callback):
         return float(ops.convert_to_numpy(opt.learning_rate))
 
     def _set_lr(self, name, value):
-        opt = self.gan.d_optimizer if name == "d_lr" else self.gan.g_optimizer
-        opt.learning_rate.assign(float(value))
+        self._lrs[name] = float(value)
+        if self.training and not self.paused and keras.backend.backend() == "jax":
+            # JAX's fit() holds the optimizers' state itself while it runs, so the new
+            # rate goes in between two steps, in on_train_batch_end.
+            self._pending_lr[name] = float(value)
+        else:
+            self._apply_lr(name, value)
         self._message = f"{name[0].upper()} learning rate now {value:.1e}"
         self._show_status()
+
+    def _apply_lr(self, name, value):
+        opt = self.gan.d_optimizer if name == "d_lr" else self.gan.g_optimizer
+        opt.learning_rate.assign(float(value))
 
     # --- the buttons -------------------------------------------------------------------
 
@@ -845,6 +856,11 @@ class TrainingPanel(keras.callbacks.Callback):
         self.step += 1
         for k, value in step_values(batch, logs, self._prev).items():
             self.history.setdefault(k, []).append(value)
+        if self._pending_lr:
+            pending, self._pending_lr = self._pending_lr, {}
+            self.model  # on JAX, reading self.model copies fit()'s state into the variables
+            for name, value in pending.items():
+                self._apply_lr(name, value)
         if not self._resume.is_set():
             self._wait_while_paused()
         if time.perf_counter() - self._last_frame >= self.every:
@@ -854,6 +870,7 @@ class TrainingPanel(keras.callbacks.Callback):
     def _wait_while_paused(self):
         start = time.perf_counter()
         self._message = "paused: press resume"
+        self.model  # on JAX, this puts fit()'s state into the variables (sliders act on them)
         self.redraw()
         self.paused = True
         self._resume.wait()
@@ -917,7 +934,7 @@ class TrainingPanel(keras.callbacks.Callback):
         self._show_status()
 
     def _show_status(self):
-        d_lr, g_lr = self._lr(self.gan.d_optimizer), self._lr(self.gan.g_optimizer)
+        d_lr, g_lr = self._lrs["d_lr"], self._lrs["g_lr"]
         self.status.value = (f"<b>step {self.step:,}</b> · D lr {d_lr:.1e} · G lr {g_lr:.1e}"
                              f"<br><i>{self._message}</i>")
 

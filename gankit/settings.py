@@ -48,5 +48,15 @@ def describe_environment():
 
         gpus = tf.config.list_physical_devices("GPU")
         lines.append(f"TensorFlow {tf.__version__}; GPUs: {len(gpus) or 'none (CPU is fine)'}")
+    elif keras.backend.backend() == "jax":
+        import jax
+
+        gpus = [d for d in jax.devices() if d.platform != "cpu"]
+        lines.append(f"JAX {jax.__version__}; GPUs: {len(gpus) or 'none (CPU is fine)'}")
+    elif keras.backend.backend() == "torch":
+        import torch
+
+        gpus = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        lines.append(f"PyTorch {torch.__version__}; GPUs: {gpus or 'none (CPU is fine)'}")
     lines.append(f"Downloads allowed: {'no' if data.offline() else 'yes, if online'}")
     return "\n".join(lines)

@@ -232,3 +232,35 @@ def test_packing_shows_d_groups_of_samples_side_by_side():
         gankit.GAN(g, gankit.mlp_discriminator((2,), hidden=(16,)), pack=3)
     with pytest.raises(gankit.BadInputError, match="packs of 3"):
         gan.discriminate(x)
+
+
+def test_callbacks_see_the_weights_of_every_step(tiny_gan):
+    # On JAX, fit() keeps the weights outside the variables between steps; a callback
+    # must still see each step's weights, through self.model or a GAN it holds itself.
+    class Watch(keras.callbacks.Callback):
+        seen = []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.seen.append((weights(self.model.generator), gan.generate(4, seed=0)))
+
+    gan = tiny_gan()
+    watch = Watch()
+    gan.fit(data(256), batch_size=64, epochs=1, verbose=0, callbacks=[watch])
+    assert len(watch.seen) == 4
+    for (w0, s0), (w1, s1) in zip(watch.seen, watch.seen[1:]):
+        assert any(not np.array_equal(a, b) for a, b in zip(w0, w1))
+        assert not np.array_equal(s0, s1)
+    np.testing.assert_array_equal(watch.seen[-1][1], gan.generate(4, seed=0))
+
+
+def test_a_callback_can_change_a_learning_rate_while_training(tiny_gan):
+    class FreezeD(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 1:
+                self.model.d_optimizer.learning_rate.assign(0.0)
+                self.d = weights(self.model.discriminator)
+
+    gan, freeze = tiny_gan(), FreezeD()
+    gan.fit(data(256), batch_size=64, epochs=1, verbose=0, callbacks=[freeze])
+    assert int(gan.d_optimizer.iterations) == 4
+    assert not changed(freeze.d, gan.discriminator)

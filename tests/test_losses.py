@@ -1,8 +1,8 @@
 import math
 
+import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 from keras import ops
 
 import gankit
@@ -10,10 +10,28 @@ from gankit import losses
 
 
 def grads(fn, *values):
-    xs = [tf.Variable(np.array(v, np.float32)) for v in values]
+    """fn(*values) and its gradient w.r.t. each input, on whichever backend Keras runs
+    (tests/test_backends.py runs this file on JAX and PyTorch too)."""
+    xs = [np.array(v, np.float32) for v in values]
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        out, gs = jax.value_and_grad(fn, argnums=tuple(range(len(xs))))(*xs)
+        return float(out), [np.asarray(g) for g in gs]
+    if backend == "torch":
+        import torch
+
+        ts = [torch.tensor(x, requires_grad=True) for x in xs]
+        out = fn(*ts)
+        out.backward()
+        return float(out.detach()), [t.grad.numpy() for t in ts]
+    import tensorflow as tf
+
+    vs = [tf.Variable(x) for x in xs]
     with tf.GradientTape() as tape:
-        out = fn(*xs)
-    return float(out), [g.numpy() for g in tape.gradient(out, xs)]
+        out = fn(*vs)
+    return float(out), [g.numpy() for g in tape.gradient(out, vs)]
 
 
 @pytest.mark.parametrize("name", list(gankit.LOSSES))
