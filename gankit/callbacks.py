@@ -22,14 +22,21 @@ def _in_notebook():
         return False
 
 
-def steps_done(model, counted):
+def steps_per_call(model):
+    """How many training steps Keras runs between two callback calls
+    (``compile(steps_per_execution=...)``, 1 by default)."""
+    return max(1, int(getattr(model, "steps_per_execution", 1) or 1))
+
+
+def steps_done(model, calls):
     """Training steps run so far: the generator optimizer's own count when the model
-    has one, else ``counted`` (callback calls). The optimizer's count stays right when
-    Keras runs several steps per call (``compile(steps_per_execution=...)``), where
-    callbacks are called once per group of steps."""
+    has one, else ``calls`` (callback calls) times the steps per call. The
+    optimizer's count is exact, also at the end of an epoch that leaves a short group.
+    On JAX, ``fit()`` holds that counter outside the variable while it runs, and
+    reading it would force a copy of the whole state every step, so JAX counts calls."""
     opt = getattr(model, "g_optimizer", None)
-    if opt is None:
-        return counted
+    if opt is None or keras.backend.backend() == "jax":
+        return calls * steps_per_call(model)
     return int(keras.ops.convert_to_numpy(opt.iterations))
 
 
@@ -64,12 +71,14 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self._good = self.model.get_weights()
-        self._step = self._good_step = steps_done(self.model, 0)
+        self._calls = 0
+        self._step = self._good_step = steps_done(self._model, 0)
         self._every = _EveryN(self.every)
         self._every.due(self._step)
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step = steps_done(self.model, self._step + 1)
+        self._calls += 1
+        self._step = steps_done(self._model, self._calls)
         logs = logs or {}
         bad = {k: v for k, v in logs.items()
                if k in ("d_loss", "g_loss") and not math.isfinite(float(v))}
@@ -109,7 +118,8 @@ class TimeBudget(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.start = time.perf_counter()
-        self._first = steps_done(self.model, 0)
+        self._first = steps_done(self._model, 0)
+        self._calls = 0
         self.steps = 0
 
     @property
@@ -122,7 +132,8 @@ class TimeBudget(keras.callbacks.Callback):
         return 0.0 if self.start is None else time.perf_counter() - self.start
 
     def on_train_batch_end(self, batch, logs=None):
-        self.steps = steps_done(self.model, self._first + self.steps + 1) - self._first
+        self._calls += 1
+        self.steps = steps_done(self._model, self._calls) - self._first
         if self.elapsed >= self.seconds:
             self.model.stop_training = True
 
@@ -164,6 +175,9 @@ class DecayLearningRates(keras.callbacks.Callback):
     def on_train_batch_begin(self, batch, logs=None):
         m = self.factor(self.budget.fraction)
         if m < 1.0:
+            if keras.backend.backend() == "jax":
+                self.model  # JAX: reading it copies fit()'s state into the variables,
+                # and fit() reads them back before the next step, new rates included
             for opt, rate in self._rates:
                 opt.learning_rate.assign(rate * m)
 
@@ -202,7 +216,7 @@ class ProgressBar(keras.callbacks.Callback):
         logs = logs or {}
         self.bar.n = min(self.budget.elapsed, self.bar.total)
         self.bar.set_postfix_str(
-            f"step {steps_done(self.model, self._n)}, " + ", ".join(
+            f"step {steps_done(self._model, self._n):,}, " + ", ".join(
                 f"{k} {float(v):.3f}" for k, v in logs.items() if k in ("d_loss", "g_loss")),
             refresh=True)
 
@@ -230,14 +244,13 @@ class Snapshots(keras.callbacks.Callback):
                                                             seed=self.seed)))
 
     def on_train_begin(self, logs=None):
-        self._step = steps_done(self.model, self._step)
         self._every = _EveryN(self.every)
         self._every.due(self._step)
         if not self.frames:
             self.take()
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step = steps_done(self.model, self._step + 1)
+        self._step += steps_per_call(self._model)
         if self._every.due(self._step):
             self.take()
 
@@ -284,10 +297,9 @@ class LiveTraining(keras.callbacks.Callback):
         self.figure = None
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step = steps_done(self.model, self._step + 1)
+        self._step += steps_per_call(self._model)
         if self._every is None:
             self._every = _EveryN(self.every)
-            self._every.due(self._step - 1)
         for k, value in step_values(batch, logs, self._prev).items():
             self.history.setdefault(k, []).append(value)
         # Drawing costs time: without a notebook to show it in, draw once at the end.
@@ -373,14 +385,13 @@ class KIDMonitor(keras.callbacks.Callback):
         return kid, std
 
     def on_train_begin(self, logs=None):
-        self._step = steps_done(self.model, self._step)
         self._every = _EveryN(self.every)
         self._every.due(self._step)
         if not self.history:
             self.measure()
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step = steps_done(self.model, self._step + 1)
+        self._step += steps_per_call(self._model)
         if self._every.due(self._step):
             self.measure()
 
@@ -398,5 +409,6 @@ def steps_per_second(budget):
     return budget.steps / max(budget.elapsed, 1e-9)
 
 
-__all__ = ["DivergenceGuard", "TimeBudget", "DecayLearningRates", "steps_done", "ProgressBar", "Snapshots", "LiveTraining",
+__all__ = ["DivergenceGuard", "TimeBudget", "DecayLearningRates", "steps_done", "ProgressBar",
+           "Snapshots", "LiveTraining",
            "KIDMonitor", "steps_per_second"]

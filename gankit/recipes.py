@@ -88,8 +88,11 @@ def toy_gan(seed=0, dataset="ring8", name=None, latent_dim=2, hidden=(256, 256, 
     ``lr`` and ``betas`` are (D, G) learning rates and Adam's (beta1, beta2).
     ``steps_per_execution``: Keras runs this many steps per call into TensorFlow.
     Networks this small spend most of a step in Python overhead, so 20 steps
-    per call train about twice as fast (callbacks then run every 20 steps).
+    per call train about twice as fast (callbacks then run every 20 steps); PyTorch
+    always runs one.
     """
+    if keras.backend.backend() == "torch":
+        steps_per_execution = 1  # Keras runs PyTorch one step per call
     g = mlp_generator(latent_dim=latent_dim, output_shape=(2,), hidden=hidden,
                       output_activation=None)
     d = mlp_discriminator((2 * pack,), hidden=hidden, norm=d_norm, minibatch_std=minibatch_std)
