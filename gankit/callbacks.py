@@ -226,7 +226,28 @@ class ProgressBar(keras.callbacks.Callback):
             self.bar.close()
 
 
-class Snapshots(keras.callbacks.Callback):
+class _EveryNSteps(keras.callbacks.Callback):
+    """Records something at the start of training, every ``self.every`` steps and at
+    the end. A subclass sets ``_step = 0`` and defines ``_records`` (the list of
+    (step, ...) it keeps) and ``_record()`` (record once now)."""
+
+    def on_train_begin(self, logs=None):
+        self._every = _EveryN(self.every)
+        self._every.due(self._step)
+        if not self._records:
+            self._record()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._step += steps_per_call(self._model)
+        if self._every.due(self._step):
+            self._record()
+
+    def on_train_end(self, logs=None):
+        if self._records and self._records[-1][0] != self._step:
+            self._record()
+
+
+class Snapshots(_EveryNSteps):
     """Records samples from fixed noise every ``every`` steps, for animations.
 
     ``frames`` is a list of (step, samples). The same noise each time, so the
@@ -243,20 +264,12 @@ class Snapshots(keras.callbacks.Callback):
         self.frames.append((self._step, self.model.generate(self.n, labels=self.labels,
                                                             seed=self.seed)))
 
-    def on_train_begin(self, logs=None):
-        self._every = _EveryN(self.every)
-        self._every.due(self._step)
-        if not self.frames:
-            self.take()
+    @property
+    def _records(self):
+        return self.frames
 
-    def on_train_batch_end(self, batch, logs=None):
-        self._step += steps_per_call(self._model)
-        if self._every.due(self._step):
-            self.take()
-
-    def on_train_end(self, logs=None):
-        if self.frames and self.frames[-1][0] != self._step:
-            self.take()
+    def _record(self):
+        self.take()
 
 
 def step_values(batch, logs, prev):
@@ -328,7 +341,7 @@ class LiveTraining(keras.callbacks.Callback):
         plt.close(self.figure)
 
 
-class KIDMonitor(keras.callbacks.Callback):
+class KIDMonitor(_EveryNSteps):
     """Measures KID while the GAN trains: the losses say who is winning, KID says
     whether the samples are getting better.
 
@@ -384,24 +397,16 @@ class KIDMonitor(keras.callbacks.Callback):
             print(f"step {self._step}: KID {kid:.4f} ± {std:.4f}")
         return kid, std
 
-    def on_train_begin(self, logs=None):
-        self._every = _EveryN(self.every)
-        self._every.due(self._step)
-        if not self.history:
-            self.measure()
+    @property
+    def _records(self):
+        return self.history
 
-    def on_train_batch_end(self, batch, logs=None):
-        self._step += steps_per_call(self._model)
-        if self._every.due(self._step):
-            self.measure()
+    def _record(self):
+        self.measure()
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None and self.history:
             logs["kid"] = self.latest
-
-    def on_train_end(self, logs=None):
-        if self.history and self.history[-1][0] != self._step:
-            self.measure()
 
 
 def steps_per_second(budget):
