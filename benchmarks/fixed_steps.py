@@ -25,32 +25,19 @@ import gankit
 from gankit import recipes
 
 
-class StepBudget(keras.callbacks.Callback):
-    """Stops after ``steps`` generator steps; exposes ``fraction`` for DecayLearningRates."""
+class StepBudget(gankit.StepBudget):
+    """gankit.StepBudget that also prints ``report()`` every ``every`` steps."""
 
     def __init__(self, steps, every=None, report=None):
-        super().__init__()
-        self.steps, self.every, self.report = steps, every, report
-        self.fraction = 0.0
+        super().__init__(steps)
+        self.every, self.report = every, report
         self._next = every
 
     def on_train_batch_end(self, batch, logs=None):
-        done = gankit.callbacks.steps_done(self.model, 0)
-        self.fraction = min(1.0, done / self.steps)
-        if self.every and done >= self._next and done < self.steps:
+        super().on_train_batch_end(batch, logs)
+        if self.every and self.steps >= self._next and self.steps < self.total:
             self._next += self.every
-            print(f"  step {done}: {self.report()}", flush=True)
-        if done >= self.steps:
-            self.model.stop_training = True
-
-
-def rejection_sample(gan, n, seed=1, pool=20):
-    """Discriminator rejection sampling: keep a sample with probability
-    exp(logit - max logit), D's estimate of p_data / p_G up to a constant."""
-    x = gan.generate(n * pool, seed=seed)
-    logit = keras.ops.convert_to_numpy(gan.discriminator(x, training=False))[:, 0]
-    keep = np.random.default_rng(seed).random(len(x)) < np.exp(logit - logit.max())
-    return x[keep][:n], float(keep.mean())
+            print(f"  step {self.steps}: {self.report()}", flush=True)
 
 
 def main():
@@ -73,7 +60,11 @@ def main():
 
         def report():
             images, labels = gankit.metrics.sample(gan, 5000, seed=2)
-            return f"class accuracy {100 * gankit.metrics.class_accuracy(images, labels):.1f}%"
+            text = f"class accuracy {100 * gankit.metrics.class_accuracy(images, labels):.1f}%"
+            if gan.ema_generator is not None:  # the same run without the weight average
+                raw = gan.generate(5000, labels=labels, seed=2, average=False)
+                text += f" ({100 * gankit.metrics.class_accuracy(raw, labels):.1f}% without EMA)"
+            return text
     else:
         data, batch = (gankit.load(args.what, n=100_000, seed=args.seed),), args.batch or 100
         gan = recipes.toy_gan(args.seed, args.what, steps_per_execution=args.steps_per_execution,
@@ -105,9 +96,8 @@ def main():
           f"percentiles: {np.round(np.percentile(dist, [50, 80, 90, 95, 99]), 2)} "
           "(real data: 1.18, 1.79, 2.15, 2.45, 3.03)")
     if args.rejection:
-        kept_pts, rate = rejection_sample(gan, 2500)
-        s = gankit.mode_stats(kept_pts, args.what)
-        print(f"  with rejection sampling (kept {100 * rate:.0f}%): modes {s['modes']}, "
+        s = gankit.mode_stats(gan.generate(2500, seed=args.seed, rejection=True), args.what)
+        print(f"  with rejection sampling: modes {s['modes']}, "
               f"high quality {100 * s['high_quality']:.1f}%")
 
 

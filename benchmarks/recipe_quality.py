@@ -7,11 +7,15 @@ density, coverage) against 5,000 real test images in the feature space of the co
 evaluation classifier, next to the real-vs-real and noise-vs-real references and the
 untrained generator; for conditional recipes also the share of samples the classifier
 puts in the class asked for. For 2D recipes: modes captured and % high-quality samples by the
-PacGAN protocol (2,500 samples). A script that prints figures, not a test.
+PacGAN protocol (2,500 samples), plain and with discriminator rejection sampling
+(``gan.generate(..., rejection=True)``), and their mean +- standard error over the seeds.
+A script that prints figures, not a test.
 """
 import argparse
 import os
 import platform
+
+import numpy as np
 
 import gankit
 
@@ -37,6 +41,7 @@ def main():
         print(f"reference, {name}: " + ", ".join(f"{k} {v:.4g}" for k, v in scores.items()))
     for name in args.recipes:
         recipe = gankit.get_recipe(name)
+        rows = []
         for seed in args.seeds:
             if recipe.kind == "images":
                 untrained = image_scores(recipe.build(seed))
@@ -45,12 +50,22 @@ def main():
                 row = image_scores(gan)
                 extra = f", untrained FID {untrained['FID']:.1f}"
             else:
-                s = gankit.mode_stats(gan.generate(2500, seed=seed), recipe.dataset)
-                row = {"modes": s["modes"], "high_quality_%": 100 * s["high_quality"]}
+                row = {}
+                for tag, rejection in (("", False), ("rejection ", True)):
+                    s = gankit.mode_stats(gan.generate(2500, seed=seed, rejection=rejection),
+                                          recipe.dataset)
+                    row.update({f"{tag}modes": s["modes"],
+                                f"{tag}high_quality_%": 100 * s["high_quality"]})
                 extra = ""
+            rows.append(row)
             figures = ", ".join(f"{k} {v:.4g}" for k, v in row.items())
             print(f"{name} seed {seed}: {report['steps']} steps, "
                   f"{report['samples_per_second']:.0f} samples/s; {figures}{extra}", flush=True)
+        if len(rows) > 1:
+            summary = ", ".join(
+                f"{k} {np.mean([r[k] for r in rows]):.4g} +- "
+                f"{np.std([r[k] for r in rows], ddof=1) / np.sqrt(len(rows)):.2g}" for k in rows[0])
+            print(f"{name}, mean +- s.e. over seeds {args.seeds}: {summary}", flush=True)
 
 
 if __name__ == "__main__":

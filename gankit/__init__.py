@@ -8,7 +8,7 @@ from here. The public API:
 - models: mlp_generator, mlp_discriminator, dcgan_generator, dcgan_discriminator
 - losses: LOSSES, get_loss
 - gan: GAN (a keras.Model with a custom train_step)
-- callbacks: TimeBudget, DecayLearningRates, ProgressBar, Snapshots, LiveTraining, DivergenceGuard, KIDMonitor
+- callbacks: TimeBudget, StepBudget, DecayLearningRates, ProgressBar, Snapshots, LiveTraining, DivergenceGuard, KIDMonitor
 - plots: image_grid, plot_history, plot_points, plot_2d_gan, animate_samples, plot_kid,
   plot_nearest_neighbours
 - metrics: mode_stats (modes captured on the 2D mixtures); for images, in
@@ -26,7 +26,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 from .callbacks import (  # noqa: E402
     DecayLearningRates, DivergenceGuard, KIDMonitor, LiveTraining, ProgressBar, Snapshots,
-    TimeBudget)
+    StepBudget, TimeBudget)
 from .data import (  # noqa: E402
     DATASETS, FASHION_CLASSES, check_images, check_labels, data_source, grid25, load,
     load_digits8, load_fashion_mnist, load_mnist, mixture1d, moons, ring8, spiral,

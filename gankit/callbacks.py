@@ -9,7 +9,7 @@ import time
 
 import keras
 
-from .errors import TrainingDivergedError
+from .errors import BadInputError, TrainingDivergedError
 
 
 def _in_notebook():
@@ -135,6 +135,45 @@ class TimeBudget(keras.callbacks.Callback):
         self._calls += 1
         self.steps = steps_done(self._model, self._calls) - self._first
         if self.elapsed >= self.seconds:
+            self.model.stop_training = True
+
+
+class StepBudget(keras.callbacks.Callback):
+    """Stops training after ``steps`` generator steps (counted from the start of this fit).
+
+    Comparing runs at the same number of steps is fair on a busy machine, where a
+    wall-clock budget gives each run a different number of updates.
+    ``DecayLearningRates`` can follow it like a TimeBudget.
+    """
+
+    def __init__(self, steps):
+        super().__init__()
+        if int(steps) < 1:
+            raise BadInputError(f"steps should be 1 or more; got {steps}.")
+        self.total = int(steps)
+        self.steps = 0
+        self.start = None
+        self._first = 0
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+        self._first = steps_done(self._model, 0)
+        self._calls = 0
+        self.steps = 0
+
+    @property
+    def fraction(self):
+        """How much of the budget has been used, from 0 to 1."""
+        return min(1.0, self.steps / self.total)
+
+    @property
+    def elapsed(self):
+        return 0.0 if self.start is None else time.perf_counter() - self.start
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._calls += 1
+        self.steps = steps_done(self._model, self._calls) - self._first
+        if self.steps >= self.total:
             self.model.stop_training = True
 
 

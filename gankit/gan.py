@@ -604,18 +604,21 @@ class GAN(keras.Model):
         """Calling the GAN runs the generator: ``gan(z)`` or ``gan([z, labels])``."""
         return self.generator(inputs, training=training)
 
-    def generate(self, n, labels=None, seed=None, batch_size=500, average=True):
+    def generate(self, n, labels=None, seed=None, batch_size=500, average=True,
+                 rejection=False):
         """n samples as a NumPy array (images in [-1, 1], or points).
 
         seed: same seed, same samples. labels (conditional GANs): one class index
         per sample; by default the classes in turn, 0, 1, ..., 9, 0, 1, ...
         average: sample from the averaged generator when the GAN keeps one (``ema``);
         False samples from the generator as it is at this step.
+        rejection: discriminator rejection sampling (see :meth:`_rejection_sample`):
+        D throws away the samples it finds least real, which removes most of what
+        lies between modes. True, or a dict of its options (``keep``, ``pool``).
         """
         if not isinstance(n, (int, np.integer)) or n < 1:
             raise BadInputError(f"n should be a positive whole number; got {n!r}.")
         rng = np.random.default_rng(seed)
-        z = rng.standard_normal((n, self.latent_dim)).astype("float32")
         if self.conditional:
             from .data import check_labels
 
@@ -623,14 +626,80 @@ class GAN(keras.Model):
                       else check_labels(labels, self.num_classes, n=n))
             labels = np.asarray(labels, "int32").reshape(-1, 1)
         self._sync_weights()
-        out = []
         net = self.sampler if average else self.generator
+        if rejection:
+            options = rejection if isinstance(rejection, dict) else {}
+            return self._rejection_sample(net, n, labels, rng, batch_size, **options)
+        return self._run_generator(net, rng.standard_normal((n, self.latent_dim)), labels,
+                                   batch_size)
+
+    def _run_generator(self, net, z, labels, batch_size):
+        out = []
+        z = np.asarray(z, "float32")
         with _no_grad():
-            for i in range(0, n, batch_size):
+            for i in range(0, len(z), batch_size):
                 zi = z[i:i + batch_size]
                 inputs = [zi, labels[i:i + batch_size]] if self.conditional else zi
                 out.append(keras.ops.convert_to_numpy(net(inputs, training=False)))
         return np.concatenate(out)
+
+    def _scores(self, x, labels=None, batch_size=500):
+        """D's raw scores (logits) for the samples x, as a NumPy vector."""
+        out = []
+        with _no_grad():
+            for i in range(0, len(x), batch_size):
+                xi = np.asarray(x[i:i + batch_size], "float32")
+                inputs = ([xi, np.asarray(labels[i:i + batch_size], "int32").reshape(-1, 1)]
+                          if self.conditional else xi)
+                out.append(keras.ops.convert_to_numpy(self.discriminator(inputs, training=False)))
+        return np.concatenate(out)[:, 0]
+
+    def _rejection_sample(self, net, n, labels, rng, batch_size, keep=0.05, pool=10, rounds=20):
+        """Discriminator rejection sampling (Azadi et al. 2019).
+
+        A cross-entropy D that has trained well outputs the logit
+        log(p_data(x) / p_G(x)): keeping a sample with probability proportional to
+        exp(logit) turns G's distribution into the data's. Each requested sample gets
+        ``pool`` candidates; a candidate is kept with probability
+        min(1, exp(logit - M)), where M is the logit that only the top ``keep``
+        fraction of candidates reach (the paper's shift: without it a single very
+        confident sample would make almost every other one rejected). The first kept
+        candidate fills the slot (labels stay as asked); slots with none kept draw again.
+        """
+        if self.loss_pair.name not in ("minimax", "non-saturating"):
+            raise BadInputError(
+                "Rejection sampling reads D's logit as log(p_data / p_G), which holds for the "
+                f"cross-entropy losses (minimax, non-saturating) only; this GAN uses "
+                f"{self.loss_pair.name!r}. Sample without rejection.")
+        if self.pack > 1:
+            raise BadInputError(
+                f"This GAN's discriminator judges packs of {self.pack} samples, so it cannot "
+                "accept or reject single ones. Sample without rejection.")
+        if not 0.0 < keep <= 1.0 or int(pool) < 1:
+            raise BadInputError(f"keep should be in (0, 1] and pool >= 1; got {keep}, {pool}.")
+        out = np.zeros((n,) + self.sample_shape, "float32")
+        todo = np.arange(n)
+        threshold = None
+        for _ in range(int(rounds)):
+            cand_labels = None if labels is None else np.tile(labels[todo], (pool, 1))
+            z = rng.standard_normal((pool * len(todo), self.latent_dim))
+            x = self._run_generator(net, z, cand_labels, batch_size)
+            logits = self._scores(x, cand_labels, batch_size)
+            if threshold is None:  # fixed by the first round, so every slot sees the same rule
+                threshold = np.quantile(logits, 1.0 - keep)
+            accept = rng.random(len(x)) < np.exp(np.minimum(logits - threshold, 0.0))
+            accept = accept.reshape(pool, len(todo))
+            found = accept.any(axis=0)
+            first = accept.argmax(axis=0)
+            idx = first[found] * len(todo) + np.flatnonzero(found)
+            out[todo[found]] = x[idx]
+            todo = todo[~found]
+            if not len(todo):
+                return out
+        raise BadInputError(
+            f"Rejection sampling kept no candidate for {len(todo)} of {n} samples after "
+            f"{rounds} rounds: D rejects almost everything G makes. Train longer, or raise "
+            "`keep` (rejection={'keep': 0.2}).")
 
     def discriminate(self, x, labels=None, batch_size=500):
         """D's probability that each sample in x is real (sigmoid of its score)."""
@@ -639,15 +708,7 @@ class GAN(keras.Model):
                 f"This GAN's discriminator judges packs of {self.pack} samples, not single "
                 "ones, so it has no per-sample probability to show.")
         self._sync_weights()
-        out = []
-        with _no_grad():
-            for i in range(0, len(x), batch_size):
-                xi = np.asarray(x[i:i + batch_size], "float32")
-                inputs = ([xi, np.asarray(labels[i:i + batch_size], "int32").reshape(-1, 1)]
-                          if self.conditional else xi)
-                scores = self.discriminator(inputs, training=False)
-                out.append(keras.ops.convert_to_numpy(ops.sigmoid(scores))[:, 0])
-        return np.concatenate(out)
+        return 0.5 * (1.0 + np.tanh(0.5 * self._scores(x, labels, batch_size)))  # sigmoid, no overflow
 
     # --- fit: a guard against NaN and a clean Ctrl-C --------------------------------
 

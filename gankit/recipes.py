@@ -78,13 +78,15 @@ def _toy_data(name):
 
 
 def toy_gan(seed=0, dataset="ring8", name=None, latent_dim=2, hidden=(256, 256, 256),
-            loss="non-saturating", d_norm=None, minibatch_std=False, pack=1, d_steps=1,
-            gradient_penalty=0.0, clip_weights=None, label_smoothing=0.0, instance_noise=0.0,
-            ema=None, lr=(1e-4, 1e-4), betas=(0.8, 0.999), optimizer="adam",
-            steps_per_execution=1):
+            d_hidden=None, g_batch_norm=False, loss="non-saturating", d_norm=None,
+            minibatch_std=False, pack=1, d_steps=1, gradient_penalty=0.0, clip_weights=None,
+            label_smoothing=0.0, instance_noise=0.0, ema=None, lr=(1e-4, 1e-4),
+            betas=(0.8, 0.999), optimizer="adam", steps_per_execution=1):
     """A compiled MLP GAN for 2D points, every remedy of the course a keyword away.
 
     The defaults are PacGAN's baseline (Adam 1e-4, beta1 0.8, three 256-unit layers);
+    ``hidden`` sizes G's layers and, unless ``d_hidden`` is given, D's too;
+    ``g_batch_norm`` puts batch norm after each of G's layers;
     ``lr`` and ``betas`` are (D, G) learning rates and Adam's (beta1, beta2).
     ``steps_per_execution``: Keras runs this many steps per call into TensorFlow.
     Networks this small spend most of a step in Python overhead, so 20 steps
@@ -94,8 +96,9 @@ def toy_gan(seed=0, dataset="ring8", name=None, latent_dim=2, hidden=(256, 256, 
     if keras.backend.backend() == "torch":
         steps_per_execution = 1  # Keras runs PyTorch one step per call
     g = mlp_generator(latent_dim=latent_dim, output_shape=(2,), hidden=hidden,
-                      output_activation=None)
-    d = mlp_discriminator((2 * pack,), hidden=hidden, norm=d_norm, minibatch_std=minibatch_std)
+                      output_activation=None, batch_norm=g_batch_norm)
+    d = mlp_discriminator((2 * pack,), hidden=hidden if d_hidden is None else d_hidden,
+                          norm=d_norm, minibatch_std=minibatch_std)
     gan = GAN(g, d, loss=loss, d_steps=d_steps, gradient_penalty=gradient_penalty,
               clip_weights=clip_weights, label_smoothing=label_smoothing,
               instance_noise=instance_noise, pack=pack, ema=ema, seed=seed,
@@ -109,12 +112,24 @@ def toy_gan(seed=0, dataset="ring8", name=None, latent_dim=2, hidden=(256, 256, 
     return gan
 
 
-# The course's best remedy on the mixtures (benchmarks/remedies.py compares them all).
-BEST_TOY = dict(latent_dim=8, minibatch_std=True, lr=(4e-4, 1e-4), betas=(0.5, 0.9))
+# The plain recipes: the standard GAN of Metz et al. 2017 (the unrolled-GAN paper,
+# whose ring figure made mode collapse famous): the original minimax loss, 256-d
+# noise, G with two 128-unit layers, D with one, Adam 1e-4 and beta1 0.5. It collapses
+# as the papers report (benchmarks/README.md). PacGAN's settings, toy_gan's defaults
+# and the baseline of benchmarks/remedies.py, do not collapse within minutes here.
+PLAIN_TOY = dict(latent_dim=256, hidden=(128, 128), d_hidden=(128,), loss="minimax",
+                 lr=(1e-4, 1e-4), betas=(0.5, 0.999), steps_per_execution=20)
+
+# The course's best on the mixtures (benchmarks/fixed_steps.py and remedies.py): batch
+# norm in G, ten times PacGAN's learning rate with beta1 0.5, a linear decay to 0 over
+# the second half of the budget (the best-* recipes set decay_from=0.5) and batch 256.
+# Sample it with gan.generate(n, rejection=True) to drop what lies between the modes.
+BEST_TOY = dict(hidden=(128, 128, 128), g_batch_norm=True, lr=(1e-3, 1e-3),
+                betas=(0.5, 0.999), steps_per_execution=20)
 
 
 def _toy_gan(seed, name, dataset, best=False):
-    return toy_gan(seed, dataset, name, **(BEST_TOY if best else {}))
+    return toy_gan(seed, dataset, name, **(BEST_TOY if best else PLAIN_TOY))
 
 
 RECIPES = {r.name: r for r in [
@@ -123,18 +138,20 @@ RECIPES = {r.name: r for r in [
     Recipe("cgan-fashion", "conditional lean DCGAN on Fashion-MNIST: a label goes into G and D",
            "images", "fashion-mnist", 64,
            lambda s: _dcgan(s, conditional=True, name="cgan-fashion"), _fashion),
-    Recipe("gan-ring8", "plain MLP GAN on 8 Gaussians in a ring (shows mode collapse)",
+    Recipe("gan-ring8", "plain GAN on 8 Gaussians in a ring (Metz et al. 2017; collapses)",
            "points", "ring8", 100, lambda s: _toy_gan(s, "gan-ring8", "ring8"),
            _toy_data("ring8")),
-    Recipe("gan-grid25", "plain MLP GAN on 25 Gaussians in a grid (shows mode collapse)",
+    Recipe("gan-grid25", "plain GAN on 25 Gaussians in a grid (Metz et al. 2017; collapses)",
            "points", "grid25", 100, lambda s: _toy_gan(s, "gan-grid25", "grid25"),
            _toy_data("grid25")),
-    Recipe("best-ring8", "the course's best remedy on the ring: minibatch std-dev + TTUR",
-           "points", "ring8", 100, lambda s: _toy_gan(s, "best-ring8", "ring8", best=True),
-           _toy_data("ring8")),
-    Recipe("best-grid25", "the course's best remedy on the grid: minibatch std-dev + TTUR",
-           "points", "grid25", 100, lambda s: _toy_gan(s, "best-grid25", "grid25", best=True),
-           _toy_data("grid25")),
+    Recipe("best-ring8", "the course's best on the ring: batch norm in G, lr 1e-3 decayed, "
+           "batch 256", "points", "ring8", 256,
+           lambda s: _toy_gan(s, "best-ring8", "ring8", best=True), _toy_data("ring8"),
+           decay_from=0.5),
+    Recipe("best-grid25", "the course's best on the grid: batch norm in G, lr 1e-3 decayed, "
+           "batch 256", "points", "grid25", 256,
+           lambda s: _toy_gan(s, "best-grid25", "grid25", best=True), _toy_data("grid25"),
+           decay_from=0.5),
 ]}
 
 

@@ -264,3 +264,33 @@ def test_a_callback_can_change_a_learning_rate_while_training(tiny_gan):
     gan.fit(data(256), batch_size=64, epochs=1, verbose=0, callbacks=[freeze])
     assert int(gan.d_optimizer.iterations) == 4
     assert not changed(freeze.d, gan.discriminator)
+
+
+def test_rejection_sampling_keeps_what_d_finds_real():
+    # G draws z ~ N(0, I) as it is; D's logit says "real data has x0 near 0". Keeping
+    # samples with probability ~ exp(logit) must squeeze x0 and leave x1 alone.
+    z = keras.Input((2,))
+    g = keras.Model(z, keras.layers.Dense(2, kernel_initializer="identity", use_bias=False)(z))
+    x = keras.Input((2,))
+    x0 = keras.layers.Dense(1, use_bias=False, kernel_initializer=keras.initializers.Constant(
+        [[1.0], [0.0]]))(x)
+    d = keras.Model(x, keras.layers.Lambda(lambda t: -8.0 * t ** 2)(x0))
+    gan = gankit.GAN(g, d, seed=0)
+    plain = gan.generate(4000, seed=1)
+    kept = gan.generate(4000, seed=1, rejection=True)
+    assert kept.shape == (4000, 2) and np.isfinite(kept).all()
+    assert 0.9 < plain[:, 0].std() < 1.1
+    assert kept[:, 0].std() < 0.45  # exactly: 1 / sqrt(17) = 0.24, a bit more with the shift
+    assert 0.9 < kept[:, 1].std() < 1.1
+    np.testing.assert_array_equal(kept, gan.generate(4000, seed=1, rejection=True))
+
+
+def test_rejection_sampling_explains_when_it_does_not_apply(tiny_gan):
+    with pytest.raises(gankit.BadInputError, match="cross-entropy"):
+        tiny_gan(loss="hinge").generate(10, rejection=True)
+    g = gankit.mlp_generator(4, (2,), hidden=(16,), output_activation=None, num_classes=3)
+    d = gankit.mlp_discriminator((2,), hidden=(16,), num_classes=3)
+    gan = gankit.GAN(g, d, seed=0)
+    assert gan.generate(7, labels=[0, 1, 2, 0, 1, 2, 0], rejection=True).shape == (7, 2)
+    with pytest.raises(gankit.BadInputError, match="keep"):
+        gan.generate(7, rejection={"keep": 0.0})

@@ -65,6 +65,21 @@ def test_time_budget_stops_training(tiny_gan):
     assert int(gan.g_optimizer.iterations) == budget.steps
 
 
+def test_step_budget_stops_after_exactly_its_steps_even_in_groups(tiny_gan):
+    gan = tiny_gan()
+    gan.compile(gan.d_optimizer, gan.g_optimizer, steps_per_execution=4)
+    budget = gankit.StepBudget(12)
+    decay = gankit.DecayLearningRates(budget, start=0.5)
+    gan.fit(gankit.ring8(10_000, seed=0), batch_size=32, epochs=1000, verbose=0,
+            callbacks=[budget, decay])
+    assert budget.steps == 12 == int(gan.g_optimizer.iterations) and budget.fraction == 1.0
+    gan.fit(gankit.ring8(10_000, seed=0), batch_size=32, epochs=1000, verbose=0,
+            callbacks=[budget])  # counts from the start of each fit
+    assert int(gan.g_optimizer.iterations) == 24
+    with pytest.raises(gankit.BadInputError, match="steps"):
+        gankit.StepBudget(0)
+
+
 def test_callbacks_count_steps_when_keras_runs_them_in_groups(tiny_gan):
     # compile(steps_per_execution=4) calls the callbacks once per 4 steps; every
     # count and "every N steps" must still be in steps, and the per-step values
