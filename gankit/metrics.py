@@ -443,6 +443,34 @@ def cluster_scores(labels, clusters):
             "mapping": {int(r): int(k) for r, k in zip(rows, cols)}}
 
 
+def image_properties(images):
+    """Simple visible properties of each image in [-1, 1], as a dict of (N,) arrays, to
+    check what a continuous code changes (bright pixels count as ink):
+
+    - ink: the mean brightness (thicker strokes, bigger or brighter items: more ink);
+    - width, height: the spread of the ink across and down (standard deviation, pixels);
+    - slant: how far the ink shifts right per pixel upwards (0 upright, > 0 leaning right).
+    """
+    from .data import check_images
+
+    x = (check_images(images).astype("float64")[..., 0] + 1.0) / 2.0  # ink in [0, 1]
+    if not x.size:
+        raise BadInputError("image_properties needs at least one image.")
+    h, w = x.shape[1:]
+    rows, cols = np.mgrid[0:h, 0:w].astype("float64")
+    up = (h - 1) - rows  # y grows upwards
+    mass = x.sum((1, 2)) + 1e-9
+
+    def mean(a):
+        return (x * a).sum((1, 2)) / mass
+
+    cx, cy = mean(cols), mean(up)
+    dx, dy = cols - cx[:, None, None], up - cy[:, None, None]
+    var_x, var_y, cov = mean(dx * dx), mean(dy * dy), mean(dx * dy)
+    return {"ink": x.mean((1, 2)), "width": np.sqrt(var_x), "height": np.sqrt(var_y),
+            "slant": cov / (var_y + 1e-9)}
+
+
 @dataclasses.dataclass
 class Reference:
     """Real test images of a dataset (features, probabilities, labels) and the scores

