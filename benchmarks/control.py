@@ -41,8 +41,8 @@ RUNS = {  # name -> (recipe, builder for --steps)
     "cgan": ("cgan-fashion",
              lambda s, **o: recipes.fashion_gan(s, conditional=True, name="cgan-fashion", **o)),
     "acgan": ("acgan-fashion", lambda s, **o: recipes.acgan_fashion(s, **o)),
-    "infogan-fashion": ("infogan-fashion",
-                        lambda s, **o: recipes.info_gan(s, "fashion-mnist", "infogan-fashion", **o)),
+    "infogan-fashion": ("infogan-fashion", lambda s, **o: recipes.info_gan(
+        s, "fashion-mnist", "infogan-fashion", **o)),
     "infogan-digits": ("infogan-digits",
                        lambda s, **o: recipes.info_gan(s, "digits8", "infogan-digits",
                                                        **{**recipes.INFO_DIGITS, **o})),

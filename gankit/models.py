@@ -251,7 +251,8 @@ def dcgan_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4,
     inputs = [x_in, label] if num_classes else x_in
     if aux_outputs:
         if int(aux_outputs) < 1:
-            raise BadInputError(f"aux_outputs should be a positive size or None; got {aux_outputs!r}.")
+            raise BadInputError(
+                f"aux_outputs should be a positive size or None; got {aux_outputs!r}.")
         aux = _maybe_sn(layers.Dense(int(aux_outputs), kernel_initializer=_dcgan_init(),
                                      name="aux"), norm)(h)
         return keras.Model(inputs, [score, aux], name=name)
