@@ -8,12 +8,15 @@ from here. The public API:
 - models: mlp_generator, mlp_discriminator, dcgan_generator, dcgan_discriminator
 - losses: LOSSES, get_loss
 - gan: GAN (a keras.Model with a custom train_step)
+- acgan, infogan: ACGAN (D also names the class) and InfoGAN (codes found without
+  labels), subclasses of GAN that change only its losses
 - callbacks: TimeBudget, StepBudget, DecayLearningRates, ProgressBar, Snapshots, LiveTraining, DivergenceGuard, KIDMonitor
 - plots: image_grid, plot_history, plot_points, plot_2d_gan, animate_samples, plot_kid,
   plot_nearest_neighbours
 - metrics: mode_stats (modes captured on the 2D mixtures); for images, in
   ``gankit.metrics``: evaluate (every score next to its references), classify, FID, KID,
-  inception_score, precision_recall, density_coverage, nearest_neighbours
+  inception_score, precision_recall, density_coverage, nearest_neighbours,
+  cluster_scores (codes against classes)
 - recipes: RECIPES, get_recipe, train_recipe
 - playground: Playground (the 2D playground), TrainingPanel (live fit with buttons)
 - quiz: Quiz
@@ -34,6 +37,8 @@ from .data import (  # noqa: E402
 from .errors import (  # noqa: E402
     BadInputError, DataUnavailableError, GanKitError, TrainingDivergedError, UnknownNameError)
 from .gan import GAN, count_params  # noqa: E402
+from .acgan import ACGAN  # noqa: E402
+from .infogan import InfoGAN  # noqa: E402
 from .losses import LOSSES, get_loss  # noqa: E402
 from .metrics import mode_stats  # noqa: E402
 from .models import (  # noqa: E402

@@ -6,7 +6,11 @@
 
 ``sample`` writes ``images`` (N, H, W, C) float32 in [-1, 1] for image
 recipes or ``points`` (N, 2) for 2D ones, and ``labels`` (N,) int for
-conditional recipes (drawn uniformly over the classes).
+conditional recipes and ACGAN (drawn uniformly over the classes). For InfoGAN
+recipes it writes ``codes`` (N, 1 + n_continuous) float32: column 0 is the
+categorical code (a whole number, 0 to categories - 1, drawn uniformly), the
+other columns the continuous codes (drawn from U[-1, 1]), the codes each image
+was made with.
 """
 import argparse
 import pathlib
@@ -57,6 +61,7 @@ def load_gan(path):
 
 def _cmd_sample(args):
     from .errors import BadInputError
+    from .infogan import InfoGAN
 
     if args.n < 1:
         raise BadInputError(f"--n should be a positive number of samples; got {args.n}.")
@@ -65,11 +70,15 @@ def _cmd_sample(args):
     gan = load_gan(args.path)
     rng = np.random.default_rng(args.seed)
     arrays = {}
-    labels = None
+    labels, codes = None, {}
     if gan.conditional:
         labels = rng.integers(gan.num_classes, size=args.n).astype("int64")
         arrays["labels"] = labels
-    samples = gan.generate(args.n, labels=labels, seed=rng.integers(2**31)).astype("float32")
+    if isinstance(gan, InfoGAN):
+        codes = {"codes": gan.random_codes(args.n, seed=rng.integers(2**31))}
+        arrays.update(codes)
+    samples = gan.generate(args.n, labels=labels, seed=rng.integers(2**31),
+                           **codes).astype("float32")
     kind = gan.info.get("kind", "images" if len(gan.sample_shape) == 3 else "points")
     arrays[kind] = samples
     pathlib.Path(args.out).parent.mkdir(parents=True, exist_ok=True)

@@ -124,10 +124,7 @@ class GAN(keras.Model):
 
         self.latent_dim = int(generator.inputs[0].shape[-1])
         self.conditional = len(generator.inputs) == 2
-        if self.conditional != (len(discriminator.inputs) == 2):
-            raise BadInputError(
-                "The generator and discriminator must both be conditional (take labels) or "
-                "both not: build them with the same num_classes.")
+        self._check_discriminator(discriminator)
         self.num_classes = _find_num_classes(generator) if self.conditional else None
         self.sample_shape = tuple(generator.outputs[0].shape[1:])
         self.pack = int(pack)
@@ -167,6 +164,14 @@ class GAN(keras.Model):
         self.d_optimizer = None
         self.g_optimizer = None
         self.built = True  # both networks are built already
+
+    def _check_discriminator(self, discriminator):
+        """D takes labels exactly when G does. (ACGAN's D predicts the label instead of
+        taking it, so gankit.ACGAN overrides this check.)"""
+        if self.conditional != (len(discriminator.inputs) == 2):
+            raise BadInputError(
+                "The generator and discriminator must both be conditional (take labels) or "
+                "both not: build them with the same num_classes.")
 
     # --- compile -------------------------------------------------------------------
 
@@ -649,9 +654,12 @@ class GAN(keras.Model):
         with _no_grad():
             for i in range(0, len(x), batch_size):
                 xi = np.asarray(x[i:i + batch_size], "float32")
-                inputs = ([xi, np.asarray(labels[i:i + batch_size], "int32").reshape(-1, 1)]
-                          if self.conditional else xi)
-                out.append(keras.ops.convert_to_numpy(self.discriminator(inputs, training=False)))
+                li = (np.asarray(labels[i:i + batch_size], "int32").reshape(-1, 1)
+                      if self.conditional else None)
+                scores = self.discriminator(self._d_inputs(xi, li), training=False)
+                if isinstance(scores, (list, tuple)):  # a D with extra heads: the score first
+                    scores = scores[0]
+                out.append(keras.ops.convert_to_numpy(scores))
         return np.concatenate(out)[:, 0]
 
     def _rejection_sample(self, net, n, labels, rng, batch_size, keep=0.05, pool=10, rounds=20):

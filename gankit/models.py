@@ -208,7 +208,7 @@ def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), base_filters=64, ker
 
 def dcgan_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4, norm="batch",
                         minibatch_std=False, num_classes=None, projection=False,
-                        name="discriminator"):
+                        aux_outputs=None, name="discriminator"):
     """DCGAN discriminator: stride-2 convolutions (no pooling) that halve the size,
     LeakyReLU, normalisation on every layer but the first, one score out.
 
@@ -216,6 +216,9 @@ def dcgan_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4,
     breaks), "spectral" (spectral normalisation of every weight) or None.
     num_classes: make it conditional: the label enters as an extra image channel,
     and with ``projection=True`` also as a class vector matched against the features.
+    aux_outputs: a second head of this many numbers per image, read from the same
+    features as the score: ACGAN's class logits, InfoGAN's estimates of G's codes.
+    The model then returns ``[score, aux]``; one model, so D's optimizer trains both.
     """
     h_size, w_size, channels = _check_shape(image_shape)
     _check_norm(norm)
@@ -246,4 +249,11 @@ def dcgan_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4,
         match = layers.Dot(axes=1)([class_vec, h])
         score = layers.Add(name="score")([score, match])
     inputs = [x_in, label] if num_classes else x_in
+    if aux_outputs:
+        if int(aux_outputs) < 1:
+            raise BadInputError(
+                f"aux_outputs should be a positive size or None; got {aux_outputs!r}.")
+        aux = _maybe_sn(layers.Dense(int(aux_outputs), kernel_initializer=_dcgan_init(),
+                                     name="aux"), norm)(h)
+        return keras.Model(inputs, [score, aux], name=name)
     return keras.Model(inputs, score, name=name)

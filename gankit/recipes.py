@@ -14,7 +14,9 @@ import keras
 from . import data as gdata
 from .callbacks import DecayLearningRates, ProgressBar, TimeBudget
 from .errors import BadInputError, unknown_name
+from .acgan import ACGAN
 from .gan import GAN
+from .infogan import InfoGAN
 from .models import dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator
 from .settings import seed_everything
 
@@ -70,6 +72,49 @@ def fashion_gan(seed=0, conditional=False, name="dcgan-fashion", loss="non-satur
 
 def _dcgan(seed, conditional=False, name="dcgan-fashion"):
     return fashion_gan(seed, conditional, name)
+
+
+# --- Controlling what G makes: ACGAN and InfoGAN (lesson 11) ---------------------------
+
+def acgan_fashion(seed=0, name="acgan-fashion", class_weight=1.0, lr=(4e-4, 4e-4)):
+    """A compiled ACGAN with the lean DCGAN sizes of ``fashion_gan``: G is cgan-fashion's
+    conditional G; D sees the image alone and has a 10-way class head."""
+    g = dcgan_generator(latent_dim=64, base_filters=32, kernel_size=4, num_classes=10)
+    d = dcgan_discriminator(base_filters=32, kernel_size=4, aux_outputs=10)
+    gan = ACGAN(g, d, class_weight=class_weight, seed=seed,
+                info={"recipe": name, "kind": "images", "dataset": "fashion-mnist"})
+    gan.compile(_adam(lr[0]), _adam(lr[1]))
+    return gan
+
+
+def info_gan(seed=0, dataset="fashion-mnist", name=None, noise_dim=62, categories=10,
+             continuous=2, info_weight=1.0, continuous_weight=0.5, base_filters=32,
+             lr=(4e-4, 4e-4)):
+    """A compiled InfoGAN: the lean DCGAN (28x28) or its 8x8 version for ``digits8``,
+    with the paper's codes (one 10-way categorical code, two continuous codes, 62
+    numbers of noise) and a Q head on D's features."""
+    shape = {"fashion-mnist": (28, 28, 1), "digits8": (8, 8, 1)}[dataset]
+    codes = categories + continuous
+    g = dcgan_generator(latent_dim=noise_dim + codes, image_shape=shape,
+                        base_filters=base_filters, kernel_size=4)
+    d = dcgan_discriminator(image_shape=shape, base_filters=base_filters, kernel_size=4,
+                            aux_outputs=codes)
+    gan = InfoGAN(g, d, categories=categories, continuous=continuous, info_weight=info_weight,
+                  continuous_weight=continuous_weight, seed=seed,
+                  info={"recipe": name or "infogan", "kind": "images", "dataset": dataset})
+    gan.compile(_adam(lr[0]), _adam(lr[1]))
+    return gan
+
+
+# 8x8 images have little to vary: less noise, and 64 filters for D's single layer.
+# At 1,500 steps these cluster the held-out digits at 45-47% (seed 0, shared CPU), against
+# 37% with the 28x28 sizes; the paper's rates (D 2e-4, G 1e-3) did as well as 4e-4 for both.
+INFO_DIGITS = dict(noise_dim=16, base_filters=64, lr=(2e-4, 1e-3))
+
+
+def _digits_train(seed):
+    # the training side of the fixed split: the held-out 359 images score the clusters
+    return gdata.load_digits8(verbose=False, split="train")
 
 
 def _toy_data(name):
@@ -153,6 +198,15 @@ RECIPES = {r.name: r for r in [
            "in D, lr 1e-3 decayed", "points", "grid25", 256,
            lambda s: _toy_gan(s, "best-grid25", "grid25", best=True), _toy_data("grid25"),
            decay_from=0.5),
+    Recipe("acgan-fashion", "ACGAN on Fashion-MNIST: D also names the class, G is rewarded "
+           "when it is the class asked for", "images", "fashion-mnist", 64,
+           lambda s: acgan_fashion(s), _fashion),
+    Recipe("infogan-fashion", "InfoGAN on Fashion-MNIST, no labels: a 10-way code and 2 "
+           "continuous codes that a Q head must read back", "images", "fashion-mnist", 64,
+           lambda s: info_gan(s, "fashion-mnist", "infogan-fashion"), _fashion),
+    Recipe("infogan-digits", "InfoGAN on the 8x8 digits, no labels: the 10-way code finds "
+           "the digits", "images", "digits8", 64,
+           lambda s: info_gan(s, "digits8", "infogan-digits", **INFO_DIGITS), _digits_train),
 ]}
 
 

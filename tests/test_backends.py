@@ -14,9 +14,10 @@ import sys
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-# The GAN models' tests, and the losses' (cheap); everything else is backend-free NumPy
-# or TensorFlow-only tooling (the lessons, the CLI's recipes) and runs once, here.
-BACKEND_TESTS = ["tests/test_gan.py", "tests/test_losses.py"]
+# The GAN models' tests (GAN, ACGAN, InfoGAN), and the losses' (cheap); everything else is
+# backend-free NumPy or TensorFlow-only tooling (the lessons, the CLI's recipes) and runs
+# once, here.
+BACKEND_TESTS = ["tests/test_gan.py", "tests/test_losses.py", "tests/test_control.py"]
 INSTALL = ("pip install 'gankit[backends]' (CPU-only PyTorch: python3 course.py backends, "
            "or see requirements-backends.txt)")
 

@@ -8,7 +8,8 @@ import time
 import numpy as np
 import pytest
 
-RECIPES = ["dcgan-fashion", "cgan-fashion", "gan-ring8", "gan-grid25", "best-ring8", "best-grid25"]
+RECIPES = ["dcgan-fashion", "cgan-fashion", "gan-ring8", "gan-grid25", "best-ring8", "best-grid25",
+           "acgan-fashion", "infogan-fashion", "infogan-digits"]
 
 
 def gankit(*args, timeout=300):

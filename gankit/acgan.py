@@ -1,0 +1,169 @@
+"""ACGAN: the discriminator also says which class an image is (Odena et al. 2017).
+
+A conditional GAN (lesson 06) hands D the label and asks "is this a real image of
+class y?". ACGAN hands D the image alone and gives it a second head, a classifier:
+
+- D learns to tell real from fake (its score) *and* to name the class of real and
+  generated images (its class logits), both from the same features;
+- G is rewarded when D's classifier names the class G was asked for, on top of
+  fooling D's score.
+
+So G gets a teacher that says "this does not look like a sandal yet", which makes
+samples land in their class sooner; the price is that G may prefer the easiest,
+most typical-looking items of each class (less variety). The losses, with the
+cross-entropy of the class head written CE:
+
+    D: adversarial D loss + class_weight * (CE(real, y) + CE(fake, y))
+    G: adversarial G loss + class_weight * CE(fake, y)
+
+Everything here is ``keras.ops``: ACGAN only replaces the two losses of
+:class:`gankit.GAN`, which trains it on TensorFlow, JAX and PyTorch alike.
+"""
+import keras
+import numpy as np
+from keras import ops
+
+from .errors import BadInputError
+from .gan import GAN, _find_num_classes, _no_grad
+
+
+def class_loss(logits, labels):
+    """Cross-entropy of class logits (N, classes) against int labels (N,) or (N, 1)."""
+    labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
+    return ops.mean(ops.sparse_categorical_crossentropy(labels, logits, from_logits=True))
+
+
+def class_hits(logits, labels):
+    """Share of rows whose largest logit is the label's (a batch accuracy, in [0, 1])."""
+    labels = ops.reshape(ops.cast(labels, "int32"), (-1,))
+    return ops.mean(ops.cast(ops.equal(ops.cast(ops.argmax(logits, axis=-1), "int32"), labels),
+                             "float32"))
+
+
+def discriminator_heads(gan, x, batch_size=500):
+    """Run a two-headed D over images x in batches: (P(real) per image, aux outputs)."""
+    x = np.asarray(x, "float32")
+    if x.ndim != 4 or tuple(x.shape[1:]) != gan.sample_shape:
+        raise BadInputError(
+            f"images should have shape (N, {', '.join(map(str, gan.sample_shape))}) for this "
+            f"GAN; got {x.shape}.")
+    gan._sync_weights()
+    probs, aux = [], []
+    with _no_grad():
+        for i in range(0, len(x), batch_size):
+            score, extra = gan.discriminator(x[i:i + batch_size], training=False)
+            probs.append(ops.convert_to_numpy(ops.sigmoid(score))[:, 0])
+            aux.append(ops.convert_to_numpy(extra))
+    return np.concatenate(probs), np.concatenate(aux)
+
+
+def _refuse(kwargs, model):
+    if kwargs.get("gradient_penalty"):
+        raise BadInputError(
+            f"{model} does not take gradient_penalty: its D has two heads and the penalty "
+            "would constrain only one. Use loss='hinge' with norm='spectral' in D instead.")
+    if int(kwargs.get("pack", 1)) != 1:
+        raise BadInputError(f"{model} judges one image at a time (its extra head names "
+                            "each image's class or code), so pack must be 1.")
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class ACGAN(GAN):
+    """A GAN whose D also classifies: G takes ``[z, labels]``, D takes images alone and
+    returns ``[score, class_logits]`` (``gankit.dcgan_discriminator(aux_outputs=10)``).
+
+    Args:
+        generator: a conditional generator (built with ``num_classes``).
+        discriminator: an unconditional D with a class head (``aux_outputs=num_classes``).
+        class_weight: weight of the class losses against the adversarial ones (1 in the paper).
+        **kwargs: everything :class:`gankit.GAN` takes, but ``gradient_penalty`` and ``pack``.
+
+    Fit it on ``(images, labels)``; ``generate(n, labels=...)`` as for a conditional GAN;
+    ``classify(images)`` gives D's class probabilities. Besides the GAN's numbers, the
+    logs show ``class_acc`` (D's class head on the real batch) and ``fake_class_acc``
+    (on the fakes: how often G's samples are named as the class asked for).
+    """
+
+    def __init__(self, generator, discriminator, class_weight=1.0, **kwargs):
+        _refuse(kwargs, "ACGAN")
+        super().__init__(generator, discriminator, **kwargs)
+        if float(class_weight) < 0:
+            raise BadInputError(f"class_weight should be >= 0; got {class_weight}.")
+        self.class_weight = float(class_weight)
+        self.class_acc_tracker = keras.metrics.Mean(name="class_acc")
+        self.fake_class_acc_tracker = keras.metrics.Mean(name="fake_class_acc")
+
+    def _check_discriminator(self, discriminator):
+        if not self.conditional:
+            raise BadInputError(
+                "ACGAN's generator takes [z, labels]: build it with num_classes, e.g. "
+                "gankit.dcgan_generator(num_classes=10).")
+        classes = _find_num_classes(self.generator)
+        if len(discriminator.inputs) != 1 or len(discriminator.outputs) != 2:
+            raise BadInputError(
+                "ACGAN's discriminator sees the image alone and has two outputs, "
+                "[score, class logits]: build it without num_classes and with "
+                f"aux_outputs={classes}, e.g. gankit.dcgan_discriminator(aux_outputs={classes}); "
+                f"got {len(discriminator.inputs)} input(s) and "
+                f"{len(discriminator.outputs)} output(s).")
+        size = discriminator.outputs[1].shape[-1]
+        if size != classes:
+            raise BadInputError(
+                f"ACGAN's class head should have one logit per class ({classes}); got {size}. "
+                f"Build D with aux_outputs={classes}.")
+
+    @property
+    def metrics(self):
+        return super().metrics + [self.class_acc_tracker, self.fake_class_acc_tracker]
+
+    def _d_inputs(self, x, labels):
+        return x  # D must find the class itself
+
+    # --- the two losses (keras.ops only) ---------------------------------------------
+
+    def _d_loss(self, real, labels):
+        """D's loss: real-vs-fake as in any GAN, plus naming the class of real images and
+        of the fakes (made for the real batch's labels). The fakes are held fixed."""
+        G, D = self.generator, self.discriminator
+        z = self.noise(ops.shape(real)[0])
+        fake = ops.stop_gradient(G([z, labels], training=True))
+        real_scores, real_logits = D(self._noisy(real), training=True)
+        fake_scores, fake_logits = D(self._noisy(fake), training=True)
+        adversarial = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
+        classes = class_loss(real_logits, labels) + class_loss(fake_logits, labels)
+        stats = {"class_acc": class_hits(real_logits, labels),
+                 "fake_class_acc": class_hits(fake_logits, labels)}
+        return adversarial + self.class_weight * classes, (real_scores, fake_scores, stats)
+
+    def _g_loss(self, batch_size, labels):
+        """G's loss: fool D's score, and have D's class head name the class asked for."""
+        G, D = self.generator, self.discriminator
+        z = self.noise(batch_size)
+        fake = G([z, labels], training=True)
+        fake_scores, fake_logits = D(self._noisy(fake), training=True)
+        loss = self.loss_pair.g_loss(fake_scores) + self.class_weight * class_loss(fake_logits,
+                                                                                    labels)
+        return loss, fake_scores
+
+    def _update_trackers(self, d_loss, g_loss, real_scores, fake_scores, stats=None):
+        # D's step hands its extra numbers over in the slot where GAN puts the penalty.
+        with _no_grad():
+            self.class_acc_tracker.update_state(stats["class_acc"])
+            self.fake_class_acc_tracker.update_state(stats["fake_class_acc"])
+        return super()._update_trackers(d_loss, g_loss, real_scores, fake_scores)
+
+    # --- using the trained model ---------------------------------------------------------
+
+    def discriminate(self, x, labels=None, batch_size=500):
+        """D's probability that each image is real (no labels: ACGAN's D does not take them)."""
+        return discriminator_heads(self, x, batch_size)[0]
+
+    def classify(self, x, batch_size=500):
+        """D's class probabilities for images x, shape (N, num_classes): ACGAN's D is
+        also a classifier, trained on real and generated images."""
+        logits = discriminator_heads(self, x, batch_size)[1].astype("float64")
+        p = np.exp(logits - logits.max(1, keepdims=True))
+        return p / p.sum(1, keepdims=True)
+
+    def get_config(self):
+        return {**super().get_config(), "class_weight": self.class_weight}

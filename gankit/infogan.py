@@ -1,0 +1,269 @@
+"""InfoGAN: codes that G must make visible, found without any labels (Chen et al. 2016).
+
+G's input is split into noise z and *codes* c: here one categorical code (one of
+``categories`` values, given to G one-hot) and ``continuous`` codes drawn from U[-1, 1].
+Nothing says what the codes mean. A plain GAN would ignore them; InfoGAN adds a
+term that rewards G when the codes can be read back from its images: a head Q on
+D's features (``gankit.dcgan_discriminator(aux_outputs=categories + continuous)``)
+guesses the codes of each fake, and both G and Q are trained to make that guess good.
+
+Maximising the mutual information I(c; G(z, c)) is intractable; its variational lower
+bound is maximised instead, which amounts to minimising Q's loss at reading the codes:
+the cross-entropy for the categorical code and, for a continuous one, a Gaussian
+negative log-likelihood with unit variance (half the squared error). So
+
+    D (body and Q head): adversarial D loss + info_weight * info_loss
+    G:                   adversarial G loss + info_weight * info_loss
+
+The easiest way for G to make a 10-way code readable is to give each value a
+different kind of image: on digits the values tend to become the digits, on
+Fashion-MNIST garment types; the continuous codes pick up smooth properties
+(width, thickness, slant). Which value becomes which class is arbitrary, so its
+agreement with the real classes is measured after the best one-to-one matching
+(:func:`gankit.metrics.cluster_scores`).
+
+The generator's input layout is ``[z (noise_dim), one-hot category (categories),
+continuous codes (continuous)]``; ``codes`` arrays (``generate``, the command line)
+are (N, 1 + continuous): the category index, then the continuous codes.
+"""
+import keras
+import numpy as np
+from keras import ops
+
+from .acgan import _refuse, class_hits, discriminator_heads
+from .errors import BadInputError
+from .gan import GAN, _no_grad
+
+
+def info_loss(q, categories, continuous, num_categories, continuous_weight=1.0):
+    """Q's loss at reading the codes back (the negative of InfoGAN's lower bound on the
+    mutual information, up to constants).
+
+    q: Q's outputs (N, num_categories + n_continuous): category logits, then the
+    estimated continuous codes. categories: int (N,); continuous: (N, n_continuous).
+    """
+    logits, guess = q[:, :num_categories], q[:, num_categories:]
+    categories = ops.reshape(ops.cast(categories, "int32"), (-1,))
+    loss = ops.mean(ops.sparse_categorical_crossentropy(categories, logits, from_logits=True))
+    if guess.shape[-1]:
+        # -log N(c; guess, 1) = (c - guess)^2 / 2 + const, summed over the codes
+        loss = loss + continuous_weight * ops.mean(
+            ops.sum(0.5 * ops.square(continuous - guess), axis=-1))
+    return loss
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class InfoGAN(GAN):
+    """An unconditional GAN whose generator input carries codes that a head Q of D
+    must recover.
+
+    Args:
+        generator: G from one vector of length noise_dim + categories + continuous
+            (e.g. ``gankit.dcgan_generator(latent_dim=62 + 10 + 2)``).
+        discriminator: D with a second head of categories + continuous numbers,
+            ``[score, q]`` (``gankit.dcgan_discriminator(aux_outputs=12)``).
+        categories: values of the categorical code (10 in the paper for digits).
+        continuous: number of continuous codes, each U[-1, 1] (2 in the paper).
+        info_weight: lambda, the weight of the information term (1 in the paper).
+        continuous_weight: weight of the continuous codes' part of it, next to the
+            categorical part (smaller keeps the two on a similar scale).
+        **kwargs: everything :class:`gankit.GAN` takes, but ``gradient_penalty`` and ``pack``.
+
+    Fit it on images alone (no labels). Logs add ``info_loss`` (Q's loss on the fakes)
+    and ``code_acc`` (how often Q reads a fake's category right).
+    """
+
+    def __init__(self, generator, discriminator, categories=10, continuous=2, info_weight=1.0,
+                 continuous_weight=0.5, **kwargs):
+        _refuse(kwargs, "InfoGAN")
+        super().__init__(generator, discriminator, **kwargs)
+        categories, continuous = int(categories), int(continuous)
+        if categories < 2 or continuous < 0:
+            raise BadInputError(
+                f"InfoGAN needs categories >= 2 and continuous >= 0; got {categories} and "
+                f"{continuous}.")
+        if info_weight < 0 or continuous_weight < 0:
+            raise BadInputError("info_weight and continuous_weight should be >= 0.")
+        codes = categories + continuous
+        if self.latent_dim <= codes:
+            raise BadInputError(
+                f"The generator takes {self.latent_dim} numbers, but the codes alone need "
+                f"{codes} ({categories} one-hot + {continuous} continuous): build G with "
+                f"latent_dim = noise size + {codes}, e.g. {62 + codes}.")
+        if len(discriminator.outputs) != 2 or discriminator.outputs[1].shape[-1] != codes:
+            got = ("one output" if len(discriminator.outputs) == 1 else
+                   f"outputs of sizes {[o.shape[-1] for o in discriminator.outputs]}")
+            raise BadInputError(
+                f"InfoGAN's discriminator needs a second head Q of {codes} numbers "
+                f"({categories} category logits + {continuous} continuous codes): build it "
+                f"with aux_outputs={codes}; got {got}.")
+        self.categories, self.continuous = categories, continuous
+        self.noise_dim = self.latent_dim - codes
+        self.info_weight, self.continuous_weight = float(info_weight), float(continuous_weight)
+        self.info_tracker = keras.metrics.Mean(name="info_loss")
+        self.code_acc_tracker = keras.metrics.Mean(name="code_acc")
+
+    @property
+    def metrics(self):
+        return super().metrics + [self.info_tracker, self.code_acc_tracker]
+
+    # --- G's input: noise and codes (keras.ops only) ---------------------------------
+
+    def _latent(self, batch_size):
+        """G's input for a batch with random codes: (input, categories, continuous)."""
+        z = keras.random.normal((batch_size, self.noise_dim), seed=self.seed_generator)
+        cat = keras.random.randint((batch_size,), 0, self.categories, seed=self.seed_generator)
+        if self.continuous:
+            cont = keras.random.uniform((batch_size, self.continuous), -1.0, 1.0,
+                                        seed=self.seed_generator)
+        else:
+            cont = ops.zeros((batch_size, 0))
+        latent = ops.concatenate([z, ops.one_hot(cat, self.categories), cont], axis=-1)
+        return latent, cat, cont
+
+    def noise(self, batch_size):
+        """A batch of G's inputs: noise z ~ N(0, I) with random codes appended."""
+        return self._latent(batch_size)[0]
+
+    # --- the two losses -------------------------------------------------------------
+
+    def _info(self, q, cat, cont):
+        return info_loss(q, cat, cont, self.categories, self.continuous_weight)
+
+    def _d_loss(self, real, labels):
+        """D's loss: real-vs-fake, plus Q's loss at reading the fakes' codes (this trains
+        the Q head and the body it shares with D). The fakes are held fixed."""
+        G, D = self.generator, self.discriminator
+        latent, cat, cont = self._latent(ops.shape(real)[0])
+        fake = ops.stop_gradient(G(latent, training=True))
+        real_scores, _ = D(self._noisy(real), training=True)
+        fake_scores, q = D(self._noisy(fake), training=True)
+        adversarial = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
+        info = self._info(q, cat, cont)
+        stats = {"info_loss": info, "code_acc": class_hits(q[:, :self.categories], cat)}
+        return adversarial + self.info_weight * info, (real_scores, fake_scores, stats)
+
+    def _g_loss(self, batch_size, labels):
+        """G's loss: fool D, and make the codes readable from the image."""
+        G, D = self.generator, self.discriminator
+        latent, cat, cont = self._latent(batch_size)
+        fake = G(latent, training=True)
+        fake_scores, q = D(self._noisy(fake), training=True)
+        loss = self.loss_pair.g_loss(fake_scores) + self.info_weight * self._info(q, cat, cont)
+        return loss, fake_scores
+
+    def _update_trackers(self, d_loss, g_loss, real_scores, fake_scores, stats=None):
+        # D's step hands its extra numbers over in the slot where GAN puts the penalty.
+        with _no_grad():
+            self.info_tracker.update_state(stats["info_loss"])
+            self.code_acc_tracker.update_state(stats["code_acc"])
+        return super()._update_trackers(d_loss, g_loss, real_scores, fake_scores)
+
+    # --- choosing the codes ------------------------------------------------------------
+
+    def check_codes(self, codes, n=None):
+        """``codes`` as a float32 array (N, 1 + continuous), or a clear error."""
+        arr = np.asarray(codes, dtype="float64")
+        width = 1 + self.continuous
+        if arr.ndim != 2 or arr.shape[1] != width:
+            raise BadInputError(
+                f"codes should have shape (N, {width}): the category (0 to "
+                f"{self.categories - 1}) then {self.continuous} continuous code(s) per "
+                f"sample; got shape {arr.shape}.")
+        if n is not None and len(arr) != n:
+            raise BadInputError(f"codes: expected {n} rows, one per sample; got {len(arr)}.")
+        if not np.isfinite(arr).all():
+            raise BadInputError("codes contain NaN or infinite values.")
+        cat = arr[:, 0]
+        if np.any(cat != np.round(cat)) or cat.min(initial=0) < 0 or \
+                cat.max(initial=0) >= self.categories:
+            raise BadInputError(
+                f"the first column of codes is the category: whole numbers from 0 to "
+                f"{self.categories - 1}; got values from {cat.min():g} to {cat.max():g}.")
+        return arr.astype("float32")
+
+    def random_codes(self, n, seed=None):
+        """n codes drawn as in training: uniform categories and U[-1, 1] continuous codes;
+        shape (n, 1 + continuous)."""
+        rng = np.random.default_rng(seed)
+        cat = rng.integers(self.categories, size=(n, 1))
+        return np.concatenate([cat, rng.uniform(-1, 1, (n, self.continuous))], 1).astype(
+            "float32")
+
+    def generate(self, n, labels=None, seed=None, batch_size=500, average=True, codes=None):
+        """n images as a NumPy array in [-1, 1].
+
+        codes: (n, 1 + continuous), the category then the continuous codes (values
+        beyond [-1, 1] extrapolate, as the paper's traversals do). By default the
+        categories in turn (0, 1, ..., 0, 1, ...) and continuous codes from U[-1, 1].
+        seed: the noise z (and default continuous codes); same seed, same noise,
+        whatever the codes, so changing only the codes shows what they do.
+        """
+        if labels is not None:
+            raise BadInputError(
+                "InfoGAN has no labels: it finds its own categories. Choose them with "
+                "codes=..., an array (n, 1 + continuous) whose first column is the category.")
+        if not isinstance(n, (int, np.integer)) or n < 1:
+            raise BadInputError(f"n should be a positive whole number; got {n!r}.")
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal((n, self.noise_dim)).astype("float32")
+        if codes is None:
+            codes = np.concatenate([(np.arange(n) % self.categories)[:, None],
+                                    rng.uniform(-1, 1, (n, self.continuous))], 1)
+        return self._generate(z, self.check_codes(codes, n=n), batch_size, average)
+
+    def _generate(self, z, codes, batch_size=500, average=True):
+        onehot = np.eye(self.categories, dtype="float32")[codes[:, 0].astype("int64")]
+        latent = np.concatenate([z, onehot, codes[:, 1:]], 1).astype("float32")
+        self._sync_weights()
+        net = self.sampler if average else self.generator
+        with _no_grad():
+            return np.concatenate([ops.convert_to_numpy(net(latent[i:i + batch_size],
+                                                            training=False))
+                                   for i in range(0, len(latent), batch_size)])
+
+    def traverse(self, code="category", rows=10, steps=7, span=2.0, seed=0, average=True):
+        """A grid that changes one code along each row, all else fixed: ``(images, codes)``.
+
+        code="category": each row is one noise z (continuous codes 0); the columns go
+        through the categories. code=i (an int): the columns take continuous code i
+        from -span to span in ``steps`` steps; row r has category r % categories and
+        its own z; the other continuous codes stay 0. Images come row by row.
+        """
+        if code == "category":
+            cols = self.categories
+            values = np.zeros((rows, cols, 1 + self.continuous), "float32")
+            values[:, :, 0] = np.arange(cols)
+        elif isinstance(code, (int, np.integer)) and 0 <= code < self.continuous:
+            cols = int(steps)
+            values = np.zeros((rows, cols, 1 + self.continuous), "float32")
+            values[:, :, 0] = (np.arange(rows) % self.categories)[:, None]
+            values[:, :, 1 + code] = np.linspace(-span, span, cols)
+        else:
+            raise BadInputError(
+                f'code should be "category" or the index of a continuous code (0 to '
+                f"{self.continuous - 1}); got {code!r}.")
+        z = np.random.default_rng(seed).standard_normal((rows, self.noise_dim)).astype("float32")
+        z = np.repeat(z, cols, axis=0)
+        codes = values.reshape(rows * cols, -1)
+        return self._generate(z, codes, average=average), codes
+
+    # --- reading codes back, judging images --------------------------------------------
+
+    def recover_codes(self, x, batch_size=500):
+        """Q's reading of images x: (category probabilities (N, categories), continuous
+        codes (N, continuous)). On real images, the most likely category is InfoGAN's
+        unsupervised guess of a cluster."""
+        logits, cont = np.split(discriminator_heads(self, x, batch_size)[1].astype("float64"),
+                                [self.categories], axis=1)
+        p = np.exp(logits - logits.max(1, keepdims=True))
+        return p / p.sum(1, keepdims=True), cont
+
+    def discriminate(self, x, labels=None, batch_size=500):
+        """D's probability that each image is real."""
+        return discriminator_heads(self, x, batch_size)[0]
+
+    def get_config(self):
+        return {**super().get_config(), "categories": self.categories,
+                "continuous": self.continuous, "info_weight": self.info_weight,
+                "continuous_weight": self.continuous_weight}
