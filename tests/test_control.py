@@ -65,6 +65,7 @@ def test_acgan_only_changes_the_losses(digits):
     assert set(out) == {"d_loss", "d_real", "d_fake", "g_loss"}
     p = gan.discriminate(x[:7])
     assert p.shape == (7,) and ((p > 0) & (p < 1)).all()
+    assert gan.generate(6, labels=[0, 1, 2, 3, 4, 5], rejection=True).shape == (6, 8, 8, 1)
     with pytest.raises(gankit.BadInputError, match="fit it on"):
         gan.fit(x, batch_size=64, epochs=1, verbose=0)
     with pytest.raises(gankit.BadInputError, match=r"\[0, 9\]"):
