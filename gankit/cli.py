@@ -10,7 +10,8 @@ conditional recipes and ACGAN (drawn uniformly over the classes). For InfoGAN
 recipes it writes ``codes`` (N, 1 + n_continuous) float32: column 0 is the
 categorical code (a whole number, 0 to categories - 1, drawn uniformly), the
 other columns the continuous codes (drawn from U[-1, 1]), the codes each image
-was made with.
+was made with. ``--rejection`` draws with discriminator rejection sampling
+(``GAN.generate(..., rejection=True)``).
 """
 import argparse
 import pathlib
@@ -70,15 +71,19 @@ def _cmd_sample(args):
     gan = load_gan(args.path)
     rng = np.random.default_rng(args.seed)
     arrays = {}
-    labels, codes = None, {}
+    labels, extra = None, {}  # extra: generate()'s own options for this kind of model
     if gan.conditional:
         labels = rng.integers(gan.num_classes, size=args.n).astype("int64")
         arrays["labels"] = labels
     if isinstance(gan, InfoGAN):
-        codes = {"codes": gan.random_codes(args.n, seed=rng.integers(2**31))}
-        arrays.update(codes)
+        if args.rejection:
+            raise BadInputError("--rejection is not available for InfoGAN models: sample "
+                                "without it.")
+        extra["codes"] = arrays["codes"] = gan.random_codes(args.n, seed=rng.integers(2**31))
+    elif args.rejection:
+        extra["rejection"] = True
     samples = gan.generate(args.n, labels=labels, seed=rng.integers(2**31),
-                           **codes).astype("float32")
+                           **extra).astype("float32")
     kind = gan.info.get("kind", "images" if len(gan.sample_shape) == 3 else "points")
     arrays[kind] = samples
     pathlib.Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -104,6 +109,9 @@ def build_parser():
     s.add_argument("--n", type=int, required=True)
     s.add_argument("--out", required=True, help="an .npz file")
     s.add_argument("--seed", type=int, default=None)
+    s.add_argument("--rejection", action="store_true",
+                   help="discriminator rejection sampling: D drops the samples it finds least "
+                        "real (GANs trained with the minimax or non-saturating loss)")
     return p
 
 

@@ -39,6 +39,10 @@ def test_train_then_sample_points(tmp_path):
     gankit("sample", str(model), "--n", "50", "--out", str(npz), "--seed", "3")
     with np.load(npz) as f:
         np.testing.assert_array_equal(f["points"], first)  # same seed, same samples
+    out = gankit("sample", str(model), "--n", "50", "--out", str(npz), "--rejection")
+    assert out.returncode == 0, out.stderr
+    with np.load(npz) as f:
+        assert f["points"].shape == (50, 2) and np.isfinite(f["points"]).all()
 
 
 def test_train_then_sample_conditional_images(tmp_path):
