@@ -102,16 +102,12 @@ class DivergenceGuard(keras.callbacks.Callback):
             self._good_step = self._step
 
 
-class TimeBudget(keras.callbacks.Callback):
-    """Stops training after ``minutes`` of wall-clock time (checked every step).
+class _Budget(keras.callbacks.Callback):
+    """What TimeBudget and StepBudget share: the clock and the step count of this fit,
+    and a stop once ``fraction`` (how much of the budget is used, 0 to 1) reaches 1."""
 
-    Train for a time, not an epoch count: on a laptop what matters is how good
-    the model gets in the minutes you have.
-    """
-
-    def __init__(self, minutes):
+    def __init__(self):
         super().__init__()
-        self.seconds = float(minutes) * 60.0
         self.start = None
         self.steps = 0  # steps run under this budget
         self._first = 0
@@ -123,22 +119,34 @@ class TimeBudget(keras.callbacks.Callback):
         self.steps = 0
 
     @property
-    def fraction(self):
-        """How much of the budget has been used, from 0 to 1."""
-        return min(1.0, self.elapsed / self.seconds) if self.seconds > 0 else 1.0
-
-    @property
     def elapsed(self):
         return 0.0 if self.start is None else time.perf_counter() - self.start
 
     def on_train_batch_end(self, batch, logs=None):
         self._calls += 1
         self.steps = steps_done(self._model, self._calls) - self._first
-        if self.elapsed >= self.seconds:
+        if self.fraction >= 1.0:
             self.model.stop_training = True
 
 
-class StepBudget(keras.callbacks.Callback):
+class TimeBudget(_Budget):
+    """Stops training after ``minutes`` of wall-clock time (checked every step).
+
+    Train for a time, not an epoch count: on a laptop what matters is how good
+    the model gets in the minutes you have.
+    """
+
+    def __init__(self, minutes):
+        super().__init__()
+        self.seconds = float(minutes) * 60.0
+
+    @property
+    def fraction(self):
+        """How much of the budget has been used, from 0 to 1."""
+        return min(1.0, self.elapsed / self.seconds) if self.seconds > 0 else 1.0
+
+
+class StepBudget(_Budget):
     """Stops training after ``steps`` generator steps (counted from the start of this fit).
 
     Comparing runs at the same number of steps is fair on a busy machine, where a
@@ -151,30 +159,11 @@ class StepBudget(keras.callbacks.Callback):
         if int(steps) < 1:
             raise BadInputError(f"steps should be 1 or more; got {steps}.")
         self.total = int(steps)
-        self.steps = 0
-        self.start = None
-        self._first = 0
-
-    def on_train_begin(self, logs=None):
-        self.start = time.perf_counter()
-        self._first = steps_done(self._model, 0)
-        self._calls = 0
-        self.steps = 0
 
     @property
     def fraction(self):
         """How much of the budget has been used, from 0 to 1."""
         return min(1.0, self.steps / self.total)
-
-    @property
-    def elapsed(self):
-        return 0.0 if self.start is None else time.perf_counter() - self.start
-
-    def on_train_batch_end(self, batch, logs=None):
-        self._calls += 1
-        self.steps = steps_done(self._model, self._calls) - self._first
-        if self.steps >= self.total:
-            self.model.stop_training = True
 
 
 class DecayLearningRates(keras.callbacks.Callback):
