@@ -1,0 +1,41 @@
+"""How long one training step of an image recipe takes, with and without XLA.
+
+    python benchmarks/step_time.py cgan-fashion --steps 300
+    python benchmarks/step_time.py cgan-fashion --steps 300 --jit-compile
+
+Builds the recipe, recompiles it with ``jit_compile`` as asked, times the first 20
+steps (tracing and compiling included) and then ``--steps`` more (the steady state).
+Run it on an otherwise idle machine. A script that prints figures, not a test.
+"""
+import argparse
+import time
+
+import gankit
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("recipe")
+    p.add_argument("--steps", type=int, default=300)
+    p.add_argument("--jit-compile", action="store_true", help="compile the step with XLA")
+    args = p.parse_args()
+    recipe = gankit.get_recipe(args.recipe)
+    if recipe.kind != "images":
+        raise SystemExit(f"{args.recipe} is not an image recipe")
+    gankit.seed_everything(0)
+    x, y = recipe.load_data(0)
+    gan = recipe.build(0)
+    gan.compile(gan.d_optimizer, gan.g_optimizer, jit_compile=args.jit_compile)
+    data = (lambda n: (x[:n], y[:n])) if gan.conditional and y is not None else (lambda n: (x[:n],))
+    b = recipe.batch_size
+    t0 = time.perf_counter()
+    gan.fit(*data(b * 20), batch_size=b, epochs=1, verbose=0)
+    t1 = time.perf_counter()
+    gan.fit(*data(b * args.steps), batch_size=b, epochs=1, verbose=0)
+    t2 = time.perf_counter()
+    print(f"{args.recipe}, jit_compile={args.jit_compile}: first 20 steps {t1 - t0:.1f} s, "
+          f"then {1000 * (t2 - t1) / args.steps:.0f} ms/step")
+
+
+if __name__ == "__main__":
+    main()
