@@ -31,6 +31,8 @@ and, for JAX, ``_train_step_jax`` with the state plumbing next to it:
 """
 import contextlib
 import math
+import signal
+import threading
 
 import keras
 import numpy as np
@@ -742,14 +744,39 @@ class GAN(keras.Model):
         callbacks = list(callbacks or [])
         if not any(isinstance(c, DivergenceGuard) for c in callbacks):
             callbacks.append(DivergenceGuard())
+        interrupted = []
+        previous = self._catch_ctrl_c(interrupted)
         try:
-            return super().fit(*args, callbacks=callbacks, **kwargs)
+            history = super().fit(*args, callbacks=callbacks, **kwargs)
         except KeyboardInterrupt:
+            interrupted.append(True)
             self.stop_training = True
+            history = getattr(self, "history", None)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+        if interrupted:
             steps = int(keras.ops.convert_to_numpy(self.g_optimizer.iterations))
             print(f"\nTraining interrupted after {steps:,} generator steps; "
                   "the model keeps what it learned.")
-            return getattr(self, "history", None)
+        return history
+
+    def _catch_ctrl_c(self, interrupted):
+        """While fit runs, Ctrl-C (SIGINT, also the notebook's stop button) asks fit to stop
+        after the current step instead of raising wherever Python happens to be: a
+        KeyboardInterrupt raised inside TensorFlow's C++ code can be lost, and training
+        would go on. A second Ctrl-C raises at once. Returns the previous handler (None
+        off the main thread, where Python cannot install one)."""
+        if threading.current_thread() is not threading.main_thread():
+            return None
+
+        def on_sigint(signum, frame):
+            if interrupted:
+                raise KeyboardInterrupt
+            interrupted.append(True)
+            self.stop_training = True
+
+        return signal.signal(signal.SIGINT, on_sigint)
 
     def check_data(self, x, labels=None):
         """Clear errors for real data of the wrong shape or range (NumPy input only)."""

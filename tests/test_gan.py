@@ -172,6 +172,23 @@ def test_ctrl_c_keeps_what_was_learned(tiny_gan, capsys):
     assert "keeps what it learned" in capsys.readouterr().out
 
 
+def test_ctrl_c_as_a_signal_stops_after_the_current_step(tiny_gan, capsys):
+    import os
+    import signal
+
+    class PressCtrlC(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 2:
+                os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C or the stop button sends
+
+    gan = tiny_gan()
+    before = signal.getsignal(signal.SIGINT)
+    gan.fit(data(1024), batch_size=32, epochs=5, verbose=0, callbacks=[PressCtrlC()])
+    assert int(gan.g_optimizer.iterations) == 3
+    assert "keeps what it learned" in capsys.readouterr().out
+    assert signal.getsignal(signal.SIGINT) is before  # the usual Ctrl-C is back
+
+
 def test_generate_is_repeatable(tiny_gan):
     gan = tiny_gan()
     np.testing.assert_array_equal(gan.generate(10, seed=3), gan.generate(10, seed=3))
