@@ -50,6 +50,9 @@ def main():
     p.add_argument("--steps-per-execution", type=int, default=1)
     p.add_argument("--decay-from", type=float, default=None)
     p.add_argument("--rejection", action="store_true")
+    p.add_argument("--save", help="save the trained GAN to this .keras file")
+    p.add_argument("--every", type=int, default=None, help="report every this many steps "
+                   "(default: 4 reports)")
     args = p.parse_args()
     opts = {k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(args.options).items()}
     gankit.seed_everything(args.seed)
@@ -73,13 +76,15 @@ def main():
         def report():
             s = gankit.mode_stats(gan.generate(2500, seed=args.seed), args.what)
             return f"modes {s['modes']}, high quality {100 * s['high_quality']:.1f}%"
-    budget = StepBudget(args.steps, every=max(1, args.steps // 4), report=report)
+    budget = StepBudget(args.steps, every=args.every or max(1, args.steps // 4), report=report)
     cbs = [budget]
     if args.decay_from is not None:
         cbs.append(gankit.DecayLearningRates(budget, start=args.decay_from))
     start = time.perf_counter()
     gan.fit(*data, batch_size=batch, epochs=1_000_000, shuffle=True, verbose=0, callbacks=cbs)
     seconds = time.perf_counter() - start
+    if args.save:
+        gan.save(args.save)
     print(f"{args.what} seed {args.seed} {args.options} batch {batch} decay {args.decay_from}: "
           f"{args.steps} steps in {seconds:.0f} s", flush=True)
     if args.what == "cgan":

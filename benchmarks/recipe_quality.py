@@ -6,7 +6,8 @@ For image recipes: every score of gankit.metrics (FID, KID, IS-style, precision,
 density, coverage) against 5,000 real test images in the feature space of the course's
 evaluation classifier, next to the real-vs-real and noise-vs-real references and the
 untrained generator; for conditional recipes also the share of samples the classifier
-puts in the class asked for. For 2D recipes: modes captured and % high-quality samples by the
+puts in the class asked for; with ``--rejection`` the same scores again for samples kept
+by discriminator rejection sampling. For 2D recipes: modes captured and % high-quality samples by the
 PacGAN protocol (2,500 samples), plain and with discriminator rejection sampling
 (``gan.generate(..., rejection=True)``), and their mean +- standard error over the seeds.
 A script that prints figures, not a test.
@@ -22,9 +23,9 @@ import gankit
 N = 5000
 
 
-def image_scores(gan):
+def image_scores(gan, rejection=False):
     """Every score of N samples against N real test images (gankit.metrics.score_images)."""
-    images, labels = gankit.metrics.sample(gan, N, seed=2)
+    images, labels = gankit.metrics.sample(gan, N, seed=2, rejection=rejection)
     real_features = gankit.metrics.real_test_set("fashion-mnist", N)[0]
     return gankit.metrics.score_images(images, real_features, labels=labels)
 
@@ -34,6 +35,8 @@ def main():
     p.add_argument("recipes", nargs="+")
     p.add_argument("--minutes", type=float, default=5.0)
     p.add_argument("--seeds", type=int, nargs="+", default=[0])
+    p.add_argument("--rejection", action="store_true",
+                   help="image recipes: also score samples kept by rejection sampling")
     args = p.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; budget {args.minutes} min")
     ref = gankit.metrics.reference("fashion-mnist", N)
@@ -48,6 +51,9 @@ def main():
             gan, report = gankit.train_recipe(name, minutes=args.minutes, seed=seed, progress=False)
             if recipe.kind == "images":
                 row = image_scores(gan)
+                if args.rejection:
+                    row.update({f"rejection {k}": v
+                                for k, v in image_scores(gan, rejection=True).items()})
                 extra = f", untrained FID {untrained['FID']:.1f}"
             else:
                 row = {}

@@ -207,6 +207,9 @@ class GAN(keras.Model):
         if not config:
             return
         config = dict(config)
+        if keras.backend.backend() == "torch":
+            # XLA (saved by a TensorFlow or JAX run) would mean torch.compile here: train eagerly
+            config.pop("jit_compile", None)
         self.compile(keras.optimizers.deserialize(config.pop("d_optimizer")),
                      keras.optimizers.deserialize(config.pop("g_optimizer")), **config)
         # Create the optimizers' slots now so their saved state can be loaded into them.

@@ -399,13 +399,14 @@ def score_images(images, real_features, labels=None, dataset="fashion-mnist"):
     return score_features(real_features, feats, probs, labels)
 
 
-def sample(gan, n, seed=0):
+def sample(gan, n, seed=0, rejection=False):
     """n images from ``gan`` for scoring: ``(images, labels)``. A conditional GAN is
-    asked for classes drawn uniformly at random (labels is None otherwise)."""
+    asked for classes drawn uniformly at random (labels is None otherwise).
+    ``rejection`` goes to ``gan.generate`` (discriminator rejection sampling)."""
     labels = None
     if getattr(gan, "conditional", False):
         labels = np.random.default_rng(seed).integers(gan.num_classes, size=n)
-    return gan.generate(n, labels=labels, seed=seed), labels
+    return gan.generate(n, labels=labels, seed=seed, rejection=rejection), labels
 
 
 def cluster_scores(labels, clusters):

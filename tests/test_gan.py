@@ -323,3 +323,19 @@ def test_an_untrained_gan_saves_and_loads_without_optimizer_warnings(tiny_gan, t
         back = keras.saving.load_model(tmp_path / "fresh.keras")
     assert not [w for w in caught if "Skipping variable loading" in str(w.message)]
     np.testing.assert_array_equal(back.generate(5, seed=1), gan.generate(5, seed=1))
+
+
+def test_an_xla_compiled_gan_trains_saves_and_resumes(tmp_path):
+    # the best-* recipes compile their step with XLA; PyTorch has no XLA and trains as usual
+    options = {**gankit.recipes.BEST_TOY, "hidden": (16, 16), "d_hidden": (16, 16)}
+    gan = gankit.recipes.toy_gan(0, "ring8", **options)
+    xla = keras.backend.backend() != "torch"
+    assert gan.jit_compile is xla
+    gan.fit(data(512), batch_size=64, epochs=1, verbose=0)
+    assert int(gan.g_optimizer.iterations) == 8
+    gan.save(tmp_path / "xla.keras")
+    loaded = keras.saving.load_model(tmp_path / "xla.keras")
+    assert loaded.jit_compile is xla
+    np.testing.assert_array_equal(loaded.generate(8, seed=1), gan.generate(8, seed=1))
+    loaded.fit(data(512), batch_size=64, epochs=1, verbose=0)
+    assert int(loaded.g_optimizer.iterations) == 16
