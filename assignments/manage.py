@@ -165,7 +165,7 @@ def grade_one(submission, bundle, cell_timeout=CELL_TIMEOUT):
         scores[name] = (float(tf.score), float(tf.possible))
     errors = [o["ename"] for c in results.notebook.cells if c.cell_type == "code"
               for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    return {"scores": scores, "errors": errors}
+    return {"scores": scores, "errors": errors, "report": results.summary()}
 
 
 def _grade_in_child(submission, bundle, cell_timeout, timeout):
@@ -231,6 +231,12 @@ def grade(submissions, assignment=None, out=None, bundles=DIST, cell_timeout=CEL
                     "their questions score what their tests could check")
         row["note"] = note
         row["seconds"] = round(time.perf_counter() - start)
+        # every test's message, public and hidden: feedback to hand back, or to check a score
+        reports = (pathlib.Path(out).parent if out and not pathlib.Path(out).is_dir()
+                   else pathlib.Path(out or root)) / "reports"
+        reports.mkdir(parents=True, exist_ok=True)
+        (reports / f"{row['student']}_{name}.txt").write_text(
+            (result["report"] if result else note) + "\n", encoding="utf-8")
         tables.setdefault(name, []).append(row)
         if not quiet:
             print(f"graded {row['file']}: {total:g} points{'; ' + note if note else ''}",

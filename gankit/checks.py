@@ -27,6 +27,10 @@ def defined(value, name, hint="run the cell that defines it (and every cell abov
 
 def numbers(value, name):
     """``value`` as a float64 NumPy array, with a clear error if it is no tensor or array."""
+    if value is None or value is Ellipsis:
+        raise AssertionError(
+            f"{name} is {value!r}, not a number or a tensor: fill in the `...` and make the "
+            "function `return` its result.")
     try:
         import keras
 
@@ -45,9 +49,8 @@ def close(got, expected, name, atol=1e-5, rtol=1e-5, why=""):
     if got_arr.shape != exp_arr.shape:
         raise AssertionError(f"{name} should have shape {exp_arr.shape}; got {got_arr.shape}.")
     if not np.isfinite(got_arr).all():
-        raise AssertionError(
-            f"{name} contains NaN or inf: expected {_fmt(exp_arr)}, got {_fmt(got_arr)}. "
-            "Large scores overflow exp/log: write the loss with ops.softplus on the logits.")
+        raise AssertionError(f"{name} contains NaN or inf: expected {_fmt(exp_arr)}, got "
+                             f"{_fmt(got_arr)}.{(' ' + why) if why else ''}")
     if not np.allclose(got_arr, exp_arr, atol=atol, rtol=rtol):
         raise AssertionError(f"{name}: expected {_fmt(exp_arr)}, got {_fmt(got_arr)}"
                              f" (tolerance {atol:g}).{(' ' + why) if why else ''}")
