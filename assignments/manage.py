@@ -63,8 +63,11 @@ def assign(names=(), out=DIST, check=False, quiet=False):
     import contextlib
     import io
     import logging
+    import warnings
 
-    from otter.assign import main as otter_assign
+    with warnings.catch_warnings():  # otter's own traitlets deprecation notes: not for users
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from otter.assign import main as otter_assign
 
     logging.getLogger("otter").setLevel(logging.ERROR)
     out = pathlib.Path(out)
@@ -168,6 +171,16 @@ def grade_one(submission, bundle, cell_timeout=CELL_TIMEOUT):
     return {"scores": scores, "errors": errors, "report": results.summary()}
 
 
+def _children_cpu():
+    """CPU seconds used so far by finished child processes (and theirs: the kernels)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _grade_in_child(submission, bundle, cell_timeout, timeout):
     """grade_one in a fresh Python: (result dict or None, note)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -214,8 +227,9 @@ def grade(submissions, assignment=None, out=None, bundles=DIST, cell_timeout=CEL
         if not bundle.exists():
             sys.exit(f"No grading bundle for {name!r} at {bundle}: run `python3 course.py "
                      f"assign {name}` first.")
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu()
         result, note = _grade_in_child(nb, bundle, cell_timeout, timeout)
+        cpu = _children_cpu() - cpu
         questions = _questions(bundle)
         row = {"student": _student_of(nb, root), "file": str(nb.relative_to(root))}
         total = possible = 0.0
@@ -239,8 +253,8 @@ def grade(submissions, assignment=None, out=None, bundles=DIST, cell_timeout=CEL
             (result["report"] if result else note) + "\n", encoding="utf-8")
         tables.setdefault(name, []).append(row)
         if not quiet:
-            print(f"graded {row['file']}: {total:g} points{'; ' + note if note else ''}",
-                  flush=True)
+            print(f"graded {row['file']}: {total:g} points in {row['seconds']} s "
+                  f"({cpu:.0f} s of CPU time){'; ' + note if note else ''}", flush=True)
     for name, rows in tables.items():
         questions = _questions(bundles / name / f"{name}-autograder.zip")
         poss = next((r["possible"] for r in rows if r["possible"] is not None), None)
