@@ -200,12 +200,13 @@ def _grade_in_child(submission, bundle, cell_timeout, timeout):
 
 
 def grade(submissions, assignment=None, out=None, bundles=DIST, cell_timeout=CELL_TIMEOUT,
-          timeout=SUBMISSION_TIMEOUT, quiet=False):
+          timeout=SUBMISSION_TIMEOUT, quiet=False, jobs=1):
     """Grade every notebook under ``submissions``; one CSV table per assignment.
 
     Returns {assignment: [row dicts]}. Each row: student, file, one column per question,
     total, possible, note. ``bundles``: the folder `assign` wrote (it holds
-    NAME/NAME-autograder.zip).
+    NAME/NAME-autograder.zip). ``jobs``: submissions graded at once (each in its own
+    process; 2 suits a 2-core laptop, where much of grading waits on Python, not maths).
     """
     root = pathlib.Path(submissions).resolve()
     if not root.is_dir():
@@ -216,6 +217,7 @@ def grade(submissions, assignment=None, out=None, bundles=DIST, cell_timeout=CEL
         sys.exit(f"No .ipynb files under {submissions}.")
     bundles = pathlib.Path(bundles)
     tables = {}
+    todo = []
     for nb in notebooks:
         name = assignment or _assignment_of(nb)
         if name is None:
@@ -227,9 +229,24 @@ def grade(submissions, assignment=None, out=None, bundles=DIST, cell_timeout=CEL
         if not bundle.exists():
             sys.exit(f"No grading bundle for {name!r} at {bundle}: run `python3 course.py "
                      f"assign {name}` first.")
-        start, cpu = time.perf_counter(), _children_cpu()
+        todo.append((nb, name, bundle))
+
+    def run(item):
+        nb, name, bundle = item
+        start = time.perf_counter()
         result, note = _grade_in_child(nb, bundle, cell_timeout, timeout)
-        cpu = _children_cpu() - cpu
+        seconds = time.perf_counter() - start
+        if not quiet:
+            print(f"graded {nb.relative_to(root)} in {seconds:.0f} s", flush=True)
+        return result, note, seconds
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    cpu_start = _children_cpu()
+    with ThreadPoolExecutor(max(1, int(jobs))) as pool:
+        done = list(pool.map(run, todo))
+    cpu = _children_cpu() - cpu_start
+    for (nb, name, bundle), (result, note, seconds) in zip(todo, done):
         questions = _questions(bundle)
         row = {"student": _student_of(nb, root), "file": str(nb.relative_to(root))}
         total = possible = 0.0
@@ -241,10 +258,13 @@ def grade(submissions, assignment=None, out=None, bundles=DIST, cell_timeout=CEL
         row["total"], row["possible"] = total, possible if result else None
         if result and result["errors"]:
             errs = sorted(set(result["errors"]))
+            if "KeyboardInterrupt" in errs:
+                errs[errs.index("KeyboardInterrupt")] = (
+                    f"KeyboardInterrupt: a cell ran past {cell_timeout} s and was stopped")
             note = (f"{len(result['errors'])} cell(s) raised an error ({', '.join(errs)}); "
                     "their questions score what their tests could check")
         row["note"] = note
-        row["seconds"] = round(time.perf_counter() - start)
+        row["seconds"] = round(seconds)
         # every test's message, public and hidden: feedback to hand back, or to check a score
         reports = (pathlib.Path(out).parent if out and not pathlib.Path(out).is_dir()
                    else pathlib.Path(out or root)) / "reports"
@@ -252,9 +272,8 @@ def grade(submissions, assignment=None, out=None, bundles=DIST, cell_timeout=CEL
         (reports / f"{row['student']}_{name}.txt").write_text(
             (result["report"] if result else note) + "\n", encoding="utf-8")
         tables.setdefault(name, []).append(row)
-        if not quiet:
-            print(f"graded {row['file']}: {total:g} points in {row['seconds']} s "
-                  f"({cpu:.0f} s of CPU time){'; ' + note if note else ''}", flush=True)
+    if not quiet:
+        print(f"{len(todo)} submission(s) graded with {cpu:.0f} s of CPU time", flush=True)
     for name, rows in tables.items():
         questions = _questions(bundles / name / f"{name}-autograder.zip")
         poss = next((r["possible"] for r in rows if r["possible"] is not None), None)
@@ -310,12 +329,14 @@ def main(argv=None):
                    help=f"seconds one cell may run (default {CELL_TIMEOUT})")
     g.add_argument("--timeout", type=int, default=SUBMISSION_TIMEOUT,
                    help=f"seconds one submission may run (default {SUBMISSION_TIMEOUT})")
+    g.add_argument("--jobs", type=int, default=1,
+                   help="submissions graded at the same time (default 1)")
     args = parser.parse_args(argv)
     if args.command == "assign":
         assign(args.names, args.out, args.check)
     else:
         grade(args.submissions, args.assignment, args.out, args.bundles, args.cell_timeout,
-              args.timeout)
+              args.timeout, jobs=args.jobs)
     return 0
 
 

@@ -102,7 +102,7 @@ def graded(built, tmp_path_factory):
         for who, version in (("solution", "autograder"), ("stub", "student")):
             (subs / who).mkdir(exist_ok=True)
             shutil.copy(built / name / version / f"{name}.ipynb", subs / who / f"{name}.ipynb")
-    tables = manage.grade(subs, bundles=built, quiet=True)
+    tables = manage.grade(subs, bundles=built, quiet=True, jobs=2)
     return subs, tables
 
 
@@ -159,3 +159,32 @@ def test_broken_submission_is_graded_not_fatal(built, tmp_path):
     assert row["q1"] > 0 and row["q3"] > 0, row
     assert row["q2"] == 0, row
     assert "error" in row["note"], row
+
+
+def test_student_checks_work_offline_from_the_handout(built, tmp_path):
+    """What a student does: unzip the hand-out, run the notebook in its folder, read what
+    grader.check says. Unsolved, every check fails with a message that says what came."""
+    import zipfile
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    name = "01_losses"
+    with zipfile.ZipFile(built / name / f"{name}-student.zip") as z:
+        z.extractall(tmp_path)
+    path = tmp_path / name / f"{name}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, allow_errors=True, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    checks = {}
+    for cell in nb.cells:
+        match = re.match(r'grader\.check\("(q\d+)"\)', cell.source)
+        if match:
+            checks[match.group(1)] = "".join(
+                o.get("data", {}).get("text/plain", "") + o.get("text", "")
+                for o in cell.outputs)
+    assert set(checks) == {"q1", "q2", "q3"}, checks
+    for q, text in checks.items():
+        assert "Error" not in text.split("\n")[0] or "failed" in text, f"{q}: {text[:300]}"
+        assert "❌" in text or "failed" in text, f"{q}: expected a failed check, got {text[:300]}"
+    assert "is None, not a number or a tensor" in checks["q1"], checks["q1"][:500]
