@@ -18,6 +18,8 @@ sys.path.insert(0, str(ROOT / "assignments"))
 import manage  # noqa: E402
 
 NAMES = list(manage.sources())
+# Grading runs every assignment twice (solved and unsolved), training included: minutes.
+pytestmark = pytest.mark.timeout(2400)
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "# SOLUTION", "BEGIN TESTS", "END TESTS",
            "BEGIN QUESTION", "# HIDDEN", "ASSIGNMENT CONFIG")
 
@@ -138,27 +140,34 @@ def test_grades_table_is_written(graded):
 
 
 def test_broken_submission_is_graded_not_fatal(built, tmp_path):
-    """A cell that hangs is stopped and a cell that crashes is noted; the questions whose
-    code ran still score, the others get 0."""
+    """A cell that hangs is stopped, a cell that crashes is noted, and the notebook goes on:
+    the question whose code ran still scores, the others get 0."""
     name = "01_losses"
-    nb = json.loads((built / name / "autograder" / f"{name}.ipynb").read_text())
-    cells = nb["cells"]
-    q2 = next(i for i, c in enumerate(cells) if "def g_loss_minimax" in "".join(c["source"]))
-    cells[q2]["source"] = "raise RuntimeError('a student bug')\n"
-    hang = dict(cells[q2], source="import time\ntime.sleep(600)\n", outputs=[],
-                execution_count=None, id="hang")
-    cells.insert(q2, hang)
+    nb = json.loads((built / name / "student" / f"{name}.ipynb").read_text())
+    init = nb["cells"][0]
+    assert "otter.Notebook" in "".join(init["source"])
+    solved = next(c for c in json.loads((built / name / "autograder" / f"{name}.ipynb")
+                                        .read_text())["cells"]
+                  if "def optimal_d" in "".join(c["source"]))
+
+    def cell(source):
+        return dict(init, source=source, outputs=[], execution_count=None,
+                    id=f"c{len(nb['cells'])}")
+
+    # no TensorFlow in the notebook's cells, so a short cell time limit is safe on a busy machine
+    nb["cells"] = [init, cell("import numpy as np\n"), cell("import time\ntime.sleep(600)\n"),
+                   cell("raise RuntimeError('a student bug')\n"), solved]
     (tmp_path / "subs").mkdir()
     (tmp_path / "subs" / "alice.ipynb").write_text(json.dumps(nb))
     (tmp_path / "subs" / "notes.ipynb").write_text(json.dumps({"cells": [], "metadata": {},
                                                                  "nbformat": 4,
                                                                  "nbformat_minor": 5}))
-    tables = manage.grade(tmp_path / "subs", bundles=built, cell_timeout=15, quiet=True)
-    (row,) = tables[name]
+    tables = manage.grade(tmp_path / "subs", bundles=built, cell_timeout=20, quiet=True)
+    (row,) = tables[name]  # notes.ipynb is no assignment: skipped, not graded
     assert row["student"] == "alice"
-    assert row["q1"] > 0 and row["q3"] > 0, row
-    assert row["q2"] == 0, row
-    assert "error" in row["note"], row
+    assert row["q3"] == 2 and row["q1"] == row["q2"] == 0, row
+    assert row["total"] == 2 and row["possible"] == 10, row
+    assert "KeyboardInterrupt" in row["note"] and "RuntimeError" in row["note"], row
 
 
 def test_student_checks_work_offline_from_the_handout(built, tmp_path):
@@ -185,6 +194,5 @@ def test_student_checks_work_offline_from_the_handout(built, tmp_path):
                 for o in cell.outputs)
     assert set(checks) == {"q1", "q2", "q3"}, checks
     for q, text in checks.items():
-        assert "Error" not in text.split("\n")[0] or "failed" in text, f"{q}: {text[:300]}"
-        assert "❌" in text or "failed" in text, f"{q}: expected a failed check, got {text[:300]}"
+        assert "failed" in text, f"{q}: expected a failed check, got {text[:300]!r}"
     assert "is None, not a number or a tensor" in checks["q1"], checks["q1"][:500]
