@@ -25,7 +25,7 @@ import zipfile
 HERE = pathlib.Path(__file__).resolve().parent
 SOURCE = HERE / "source"
 DIST = HERE / "dist"
-CELL_TIMEOUT = 600      # seconds any one cell may run when graded (the tests run in one cell)
+CELL_TIMEOUT = 900      # seconds any one cell may run when graded (the tests run in one cell)
 SUBMISSION_TIMEOUT = 1800  # seconds a whole submission may take (a backstop)
 
 
