@@ -4,9 +4,12 @@
     python3 course.py           # install what is missing, open JupyterLab on lessons/
     python3 course.py test      # the same plus JAX and PyTorch (CPU), run the whole test suite
     python3 course.py backends  # only add JAX and PyTorch (CPU) to .venv/
+    python3 course.py assign    # assignments: student versions and grading bundles
+    python3 course.py grade DIR # grade a folder of submitted notebooks into a table
 
 Everything goes into a virtual environment in .venv/ inside this folder; delete
-it to start over. Extra arguments after `test` go to pytest (e.g. -k data).
+it to start over. Extra arguments after `test` go to pytest (e.g. -k data); after
+`assign` and `grade`, see `python3 course.py assign --help` (assignments/README.md).
 The course itself needs only TensorFlow; JAX and PyTorch are the two other Keras 3
 backends, which the tests also train every GAN on (requirements-backends.txt).
 """
@@ -94,10 +97,11 @@ def main(argv):
     if command in ("-h", "--help", "help"):
         print(__doc__)
         return 0
-    if command not in ("open", "test", "backends"):
+    if command not in ("open", "test", "backends", "assign", "grade"):
         print(f"Unknown command {command!r}: use `python3 course.py` to open the course, "
-              "`python3 course.py test` to run the tests or `python3 course.py backends` "
-              "to add JAX and PyTorch.", file=sys.stderr)
+              "`python3 course.py test` to run the tests, `python3 course.py backends` "
+              "to add JAX and PyTorch, or `python3 course.py assign` / `grade` for the "
+              "assignments.", file=sys.stderr)
         return 2
     ensure_environment(backends=command in ("test", "backends"))
     if command == "backends":
@@ -111,6 +115,10 @@ def main(argv):
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's start-up chatter
     if command == "test":
         return subprocess.run([py, "-m", "pytest", *argv[1:]], cwd=ROOT, env=env).returncode
+    if command in ("assign", "grade"):
+        # otter-grader is pinned in requirements.txt; the work is done by the course's Python
+        return subprocess.run([py, str(ROOT / "assignments" / "manage.py"), command, *argv[1:]],
+                              env=env).returncode
     print("Opening JupyterLab on the lessons. Start with 00_setup.ipynb; "
           "press Ctrl-C here to stop.", flush=True)
     try:
