@@ -133,7 +133,7 @@ def _student_of(path, root):
 
 
 def _questions(bundle):
-    """Question names and points, from the grading bundle's test files."""
+    """The question names (q1, q2...), from the grading bundle's test files."""
     with zipfile.ZipFile(bundle) as z:
         return sorted(pathlib.PurePath(n).stem for n in z.namelist()
                       if n.startswith("tests/") and n.endswith(".py"))
