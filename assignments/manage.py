@@ -199,6 +199,21 @@ def _grade_in_child(submission, bundle, cell_timeout, timeout):
         return json.loads(out.read_text()), ""
 
 
+def _table_path(out, root, name, n_tables):
+    """Where assignment ``name``'s CSV table goes (its reports/ folder sits beside it).
+
+    ``out`` is None (the submissions folder ``root``), a folder (anything that exists as
+    one or does not end in .csv), or a CSV file; with several assignments graded at once,
+    a CSV file's name gets ``_NAME`` so that each assignment keeps its own table.
+    """
+    if out is None:
+        return pathlib.Path(root) / f"grades_{name}.csv"
+    out = pathlib.Path(out)
+    if out.is_dir() or out.suffix.lower() != ".csv":
+        return out / f"grades_{name}.csv"
+    return out if n_tables == 1 else out.with_name(f"{out.stem}_{name}.csv")
+
+
 def grade(submissions, assignment=None, out=None, bundles=DIST, cell_timeout=CELL_TIMEOUT,
           timeout=SUBMISSION_TIMEOUT, quiet=False, jobs=1):
     """Grade every notebook under ``submissions``; one CSV table per assignment.
@@ -266,8 +281,7 @@ def grade(submissions, assignment=None, out=None, bundles=DIST, cell_timeout=CEL
         row["note"] = note
         row["seconds"] = round(seconds)
         # every test's message, public and hidden: feedback to hand back, or to check a score
-        reports = (pathlib.Path(out).parent if out and not pathlib.Path(out).is_dir()
-                   else pathlib.Path(out or root)) / "reports"
+        reports = _table_path(out, root, name, 1).parent / "reports"
         reports.mkdir(parents=True, exist_ok=True)
         (reports / f"{row['student']}_{name}.txt").write_text(
             (result["report"] if result else note) + "\n", encoding="utf-8")
@@ -279,10 +293,8 @@ def grade(submissions, assignment=None, out=None, bundles=DIST, cell_timeout=CEL
         poss = next((r["possible"] for r in rows if r["possible"] is not None), None)
         for r in rows:
             r["possible"] = poss
-        path = pathlib.Path(out) if out and len(tables) == 1 else (
-            pathlib.Path(out or root) / f"grades_{name}.csv" if out is None or
-            pathlib.Path(out).is_dir() else pathlib.Path(out).with_name(
-                f"{pathlib.Path(out).stem}_{name}.csv"))
+        path = _table_path(out, root, name, len(tables))
+        path.parent.mkdir(parents=True, exist_ok=True)
         fields = ["student", "file", *questions, "total", "possible", "seconds", "note"]
         with open(path, "w", newline="", encoding="utf-8") as f:
             w = csv.DictWriter(f, fields)
@@ -324,7 +336,8 @@ def main(argv=None):
                    "the assignment named in each notebook)")
     g.add_argument("--bundles", default=DIST, help="where `assign` wrote its output "
                    "(default: assignments/dist)")
-    g.add_argument("--out", help="CSV file to write (default: SUBMISSIONS/grades_NAME.csv)")
+    g.add_argument("--out", help="CSV file or folder to write the table to (default: "
+                   "SUBMISSIONS/grades_NAME.csv; reports/ goes beside it)")
     g.add_argument("--cell-timeout", type=int, default=CELL_TIMEOUT,
                    help=f"seconds one cell may run (default {CELL_TIMEOUT})")
     g.add_argument("--timeout", type=int, default=SUBMISSION_TIMEOUT,

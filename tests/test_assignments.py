@@ -139,6 +139,19 @@ def test_grades_table_is_written(graded):
         assert set(rows[0]) >= {"student", "file", "total", "possible", "note"}
 
 
+def test_table_path_takes_a_csv_file_or_a_folder(tmp_path):
+    """--out may name a CSV file or a folder (existing or not); the default is the
+    submissions folder; several assignments never share one CSV file."""
+    subs = tmp_path / "subs"
+    assert manage._table_path(None, subs, "01_losses", 1) == subs / "grades_01_losses.csv"
+    assert manage._table_path(tmp_path, subs, "01_losses", 1) == tmp_path / "grades_01_losses.csv"
+    assert (manage._table_path(tmp_path / "marks", subs, "01_losses", 2)
+            == tmp_path / "marks" / "grades_01_losses.csv")
+    assert manage._table_path(tmp_path / "g.csv", subs, "01_losses", 1) == tmp_path / "g.csv"
+    assert (manage._table_path(tmp_path / "g.csv", subs, "01_losses", 2)
+            == tmp_path / "g_01_losses.csv")
+
+
 def test_broken_submission_is_graded_not_fatal(built, tmp_path):
     """A cell that hangs is stopped, a cell that crashes is noted, and the notebook goes on:
     the question whose code ran still scores, the others get 0."""
