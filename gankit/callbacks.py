@@ -28,15 +28,25 @@ def steps_per_call(model):
     return max(1, int(getattr(model, "steps_per_execution", 1) or 1))
 
 
-def steps_done(model, calls):
+def steps_in_call(callback, batch):
+    """How many steps the call that ended at ``batch`` ran: ``steps_per_call``, except
+    for the short group at the end of an epoch whose batches do not divide evenly
+    (Keras passes the group's last *nominal* step as ``batch``)."""
+    per_call = steps_per_call(callback.model)
+    per_epoch = (callback.params or {}).get("steps")
+    if not per_epoch:
+        return per_call
+    return max(0, min(batch + 1, per_epoch) - (batch + 1 - per_call))
+
+
+def steps_done(model, counted):
     """Training steps run so far: the generator optimizer's own count when the model
-    has one, else ``calls`` (callback calls) times the steps per call. The
-    optimizer's count is exact, also at the end of an epoch that leaves a short group.
+    has one, else ``counted``, the steps a callback has counted with ``steps_in_call``.
     On JAX, ``fit()`` holds that counter outside the variable while it runs, and
-    reading it would force a copy of the whole state every step, so JAX counts calls."""
+    reading it would force a copy of the whole state every step, so JAX counts."""
     opt = getattr(model, "g_optimizer", None)
     if opt is None or keras.backend.backend() == "jax":
-        return calls * steps_per_call(model)
+        return counted
     return int(keras.ops.convert_to_numpy(opt.iterations))
 
 
@@ -71,14 +81,14 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self._good = self.model.get_weights()
-        self._calls = 0
+        self._counted = 0
         self._step = self._good_step = steps_done(self._model, 0)
         self._every = _EveryN(self.every)
         self._every.due(self._step)
 
     def on_train_batch_end(self, batch, logs=None):
-        self._calls += 1
-        self._step = steps_done(self._model, self._calls)
+        self._counted += steps_in_call(self, batch)
+        self._step = steps_done(self._model, self._counted)
         logs = logs or {}
         bad = {k: v for k, v in logs.items()
                if k in ("d_loss", "g_loss") and not math.isfinite(float(v))}
@@ -115,7 +125,7 @@ class _Budget(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.start = time.perf_counter()
         self._first = steps_done(self._model, 0)
-        self._calls = 0
+        self._counted = 0
         self.steps = 0
 
     @property
@@ -123,8 +133,8 @@ class _Budget(keras.callbacks.Callback):
         return 0.0 if self.start is None else time.perf_counter() - self.start
 
     def on_train_batch_end(self, batch, logs=None):
-        self._calls += 1
-        self.steps = steps_done(self._model, self._calls) - self._first
+        self._counted += steps_in_call(self, batch)
+        self.steps = steps_done(self._model, self._counted) - self._first
         if self.fraction >= 1.0:
             self.model.stop_training = True
 
@@ -226,7 +236,7 @@ class ProgressBar(keras.callbacks.Callback):
         self.desc = desc
         self.update_every = update_every
         self.bar = None
-        self._n = 0
+        self._n = self._counted = 0
 
     def on_train_begin(self, logs=None):
         from tqdm.auto import tqdm
@@ -235,16 +245,17 @@ class ProgressBar(keras.callbacks.Callback):
         self.bar = tqdm(total=total, desc=self.desc, unit="s", leave=True,
                         bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s "
                                    "[{postfix}]")
-        self._n = 0
+        self._n = self._counted = 0
 
     def on_train_batch_end(self, batch, logs=None):
         self._n += 1
+        self._counted += steps_in_call(self, batch)
         if self._n % self.update_every:
             return
         logs = logs or {}
         self.bar.n = min(self.budget.elapsed, self.bar.total)
         self.bar.set_postfix_str(
-            f"step {steps_done(self._model, self._n):,}, " + ", ".join(
+            f"step {steps_done(self._model, self._counted):,}, " + ", ".join(
                 f"{k} {float(v):.3f}" for k, v in logs.items() if k in ("d_loss", "g_loss")),
             refresh=True)
 
@@ -266,7 +277,7 @@ class _EveryNSteps(keras.callbacks.Callback):
             self._record()
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step += steps_per_call(self._model)
+        self._step += steps_in_call(self, batch)
         if self._every.due(self._step):
             self._record()
 
@@ -338,7 +349,7 @@ class LiveTraining(keras.callbacks.Callback):
         self.figure = None
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step += steps_per_call(self._model)
+        self._step += steps_in_call(self, batch)
         if self._every is None:
             self._every = _EveryN(self.every)
         for k, value in step_values(batch, logs, self._prev).items():
