@@ -38,8 +38,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from fixed_steps import StepBudget  # noqa: E402
 
 RUNS = {  # name -> (recipe, builder for --steps)
-    "cgan": ("cgan-fashion",
-             lambda s, **o: recipes.fashion_gan(s, conditional=True, name="cgan-fashion", **o)),
+    "cgan": ("cgan-fashion", lambda s, **o: recipes.cgan_fashion(s, **o)),
     "acgan": ("acgan-fashion", lambda s, **o: recipes.acgan_fashion(s, **o)),
     "infogan-fashion": ("infogan-fashion", lambda s, **o: recipes.info_gan(
         s, "fashion-mnist", "infogan-fashion", **o)),
