@@ -472,6 +472,31 @@ def image_properties(images):
             "slant": cov / (var_y + 1e-9)}
 
 
+def code_effects(gan, rows=200, steps=5, span=1.0, seed=0):
+    """How strongly each continuous code of an InfoGAN moves each visible property.
+
+    Traverses each code from -span to span (``gan.traverse``: every row keeps its noise,
+    category and other codes) and correlates the code's value with each property of
+    ``image_properties`` *within* the rows: each row's mean is taken out first, so the
+    differences between rows (a bag is wider than a sandal, whatever the code) do not
+    drown the code's effect. Returns {property: array (continuous,)} of correlations;
+    +-1 means every row changes that property in step with the code, 0 not at all.
+    """
+    if not getattr(gan, "continuous", 0):
+        raise BadInputError("code_effects needs an InfoGAN with at least one continuous code.")
+    out = {}
+    for i in range(gan.continuous):
+        images, codes = gan.traverse(i, rows=rows, steps=steps, span=span, seed=seed)
+        c = codes[:, 1 + i].reshape(rows, steps).astype("float64")
+        c = c - c.mean(1, keepdims=True)
+        for name, v in image_properties(images).items():
+            v = v.reshape(rows, steps)
+            v = v - v.mean(1, keepdims=True)
+            r = (c * v).sum() / np.sqrt((c * c).sum() * (v * v).sum() + 1e-12)
+            out.setdefault(name, np.zeros(gan.continuous))[i] = r
+    return out
+
+
 @dataclasses.dataclass
 class Reference:
     """Real test images of a dataset (features, probabilities, labels) and the scores

@@ -208,7 +208,7 @@ def dcgan_generator(latent_dim=64, image_shape=(28, 28, 1), base_filters=64, ker
 
 def dcgan_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4, norm="batch",
                         minibatch_std=False, num_classes=None, projection=False,
-                        aux_outputs=None, name="discriminator"):
+                        aux_outputs=None, aux_hidden=None, name="discriminator"):
     """DCGAN discriminator: stride-2 convolutions (no pooling) that halve the size,
     LeakyReLU, normalisation on every layer but the first, one score out.
 
@@ -219,6 +219,9 @@ def dcgan_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4,
     aux_outputs: a second head of this many numbers per image, read from the same
     features as the score: ACGAN's class logits, InfoGAN's estimates of G's codes.
     The model then returns ``[score, aux]``; one model, so D's optimizer trains both.
+    aux_hidden: give the second head its own hidden layer of this many units (InfoGAN's Q
+    in the paper: dense 128, batch norm, LeakyReLU), so it need not read the codes
+    straight off the features D uses for its score.
     """
     h_size, w_size, channels = _check_shape(image_shape)
     _check_norm(norm)
@@ -253,7 +256,14 @@ def dcgan_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4,
         if int(aux_outputs) < 1:
             raise BadInputError(
                 f"aux_outputs should be a positive size or None; got {aux_outputs!r}.")
+        a = h
+        if aux_hidden:
+            a = layers.Dense(int(aux_hidden), use_bias=norm != "batch",
+                             kernel_initializer=_dcgan_init())(a)
+            if norm in ("batch", "layer"):
+                a = _norm_layer(norm)(a)
+            a = _leaky()(a)
         aux = _maybe_sn(layers.Dense(int(aux_outputs), kernel_initializer=_dcgan_init(),
-                                     name="aux"), norm)(h)
+                                     name="aux"), norm)(a)
         return keras.Model(inputs, [score, aux], name=name)
     return keras.Model(inputs, score, name=name)

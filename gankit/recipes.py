@@ -110,7 +110,7 @@ def acgan_fashion(seed=0, name="acgan-fashion", class_weight=1.0, lr=(4e-4, 4e-4
 
 def info_gan(seed=0, dataset="fashion-mnist", name=None, noise_dim=62, categories=10,
              continuous=2, info_weight=1.0, continuous_weight=0.5, base_filters=32,
-             lr=(4e-4, 4e-4)):
+             lr=(4e-4, 4e-4), q_hidden=None):
     """A compiled InfoGAN: the lean DCGAN (28x28) or its 8x8 version for ``digits8``,
     with the paper's codes (one 10-way categorical code, two continuous codes, 62
     numbers of noise) and a Q head on D's features."""
@@ -119,7 +119,7 @@ def info_gan(seed=0, dataset="fashion-mnist", name=None, noise_dim=62, categorie
     g = dcgan_generator(latent_dim=noise_dim + codes, image_shape=shape,
                         base_filters=base_filters, kernel_size=4)
     d = dcgan_discriminator(image_shape=shape, base_filters=base_filters, kernel_size=4,
-                            aux_outputs=codes)
+                            aux_outputs=codes, aux_hidden=q_hidden)
     gan = InfoGAN(g, d, categories=categories, continuous=continuous, info_weight=info_weight,
                   continuous_weight=continuous_weight, seed=seed,
                   info={"recipe": name or "infogan", "kind": "images", "dataset": dataset})

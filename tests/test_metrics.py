@@ -197,3 +197,30 @@ def test_score_images_is_what_the_benchmarks_share():
     assert set(scores) >= {"FID", "KID", "IS", "precision", "recall", "density", "coverage",
                            "class_accuracy"}
     assert scores["class_accuracy"] > 0.8
+
+
+class _BarGAN:
+    """Stands in for an InfoGAN: code 0 sets the width of a bar, code 1 does nothing;
+    each row has its own height, so rows differ whatever the codes."""
+    continuous = 2
+
+    def traverse(self, code, rows, steps, span, seed):
+        rng = np.random.default_rng(seed)
+        values = np.linspace(-span, span, steps)
+        images = -np.ones((rows, steps, 9, 9, 1), "float32")
+        codes = np.zeros((rows, steps, 3), "float32")
+        codes[:, :, 1 + code] = values
+        for r in range(rows):
+            top = rng.integers(0, 6)
+            for s, v in enumerate(values):
+                half = 1 + round(v + span) if code == 0 else 2  # 1 to 3
+                images[r, s, top:top + 3, 4 - half:5 + half] = 1.0
+        return images.reshape(rows * steps, 9, 9, 1), codes.reshape(rows * steps, 3)
+
+
+def test_code_effects_finds_the_property_a_code_moves_within_rows():
+    effects = gankit.metrics.code_effects(_BarGAN(), rows=20, steps=5, span=1.0)
+    assert effects["width"][0] > 0.9  # every row gets wider with code 0
+    assert abs(effects["width"][1]) < 1e-6 and abs(effects["height"][0]) < 0.1
+    with pytest.raises(gankit.BadInputError, match="continuous"):
+        gankit.metrics.code_effects(object())

@@ -80,3 +80,19 @@ def test_projection_discriminator_checks_the_label():
     assert a.shape == (2, 1) and not np.allclose(a, b)
     plain = gankit.dcgan_discriminator(base_filters=8, num_classes=10)
     assert gankit.count_params(d) > gankit.count_params(plain)
+
+
+def test_a_second_head_can_have_its_own_hidden_layer():
+    """aux_hidden gives InfoGAN's Q (or ACGAN's classifier) a layer of its own between
+    D's features and the head; the score's path stays as it was."""
+    plain = gankit.dcgan_discriminator((8, 8, 1), base_filters=8, aux_outputs=12)
+    own = gankit.dcgan_discriminator((8, 8, 1), base_filters=8, aux_outputs=12, aux_hidden=32)
+    x = np.zeros((3, 8, 8, 1), "float32")
+    for d in (plain, own):
+        score, aux = d(x)
+        assert tuple(score.shape) == (3, 1) and tuple(aux.shape) == (3, 12)
+    f = plain.get_layer("aux").input.shape[-1]  # D's features (4 x 4 x 8 = 128)
+    extra = own.count_params() - plain.count_params()
+    # hidden layer (no bias: batch norm follows; BN has 4 numbers a unit), then a head
+    # reading 32 numbers instead of f
+    assert extra == f * 32 + 4 * 32 + (32 - f) * 12
