@@ -95,7 +95,8 @@ def latent_search(gan, images, steps=300, lr=0.05, seed=0, batch_size=None):
         model.fit(np.arange(n, dtype="int32"), images, batch_size=batch_size or n,
                   epochs=int(steps), shuffle=False, verbose=0)
         z = keras.ops.convert_to_numpy(z_table.embeddings)
-        recon = model.predict(np.arange(n, dtype="int32"), batch_size=500, verbose=0)
+        # G on the found z directly: a predict() would trace one more function per call
+        recon = gan._run_generator(g, z, None, 500)
     finally:
         g.trainable = was_trainable
     return z, recon

@@ -35,14 +35,14 @@ def small_labelled_set(x, y, per_class, seed=0, num_classes=10):
 
 
 def small_classifier(image_shape=(28, 28, 1), num_classes=10, classic=False):
-    """A small CNN (two conv blocks, dropout): quick to train on a CPU, and a fair
-    student for a small data set. ``classic`` adds random horizontal flips and shifts
+    """A small CNN (two conv blocks of 16 and 32 filters, dropout): a few seconds for
+    600 steps on a CPU, and a fair student for a small data set. ``classic`` adds random horizontal flips and shifts
     of up to 2 pixels (active only while training): cheap augmentation to compare with."""
     aug = [layers.RandomFlip("horizontal"), layers.RandomTranslation(0.08, 0.08)] if classic else []
     model = keras.Sequential([
         keras.Input(image_shape), *aug,
+        layers.Conv2D(16, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
         layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-        layers.Conv2D(64, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
         layers.Flatten(), layers.Dropout(0.4), layers.Dense(num_classes),
     ], name="small_classifier")
     model.compile(keras.optimizers.Adam(1e-3),
