@@ -117,13 +117,13 @@ def test_compare_trains_every_arm_and_learns(digits):
     gan.fit(xs, ys, batch_size=64, epochs=2, verbose=0)
     fake = augment.generated_set(gan, 5, seed=0)
     assert fake[0].shape == (50, 8, 8, 1) and np.bincount(fake[1]).tolist() == [5] * 10
-    res = augment.compare(xs, ys, xt, yt, fake=fake, seeds=(0, 1), steps=60)
+    res = augment.compare(xs, ys, xt, yt, fake=fake, seeds=(0,), steps=60)
     assert set(res) == {"real", "real + flips/shifts", "real + GAN"}
-    assert all(len(v) == 2 for v in res.values())
+    assert all(len(v) == 1 for v in res.values())
     assert np.mean(res["real"]) > 0.5  # 200 digits teach a CNN far above chance (10%)
     assert "real + GAN" in augment.summarise(res)
     # same seed, same accuracy
-    assert augment.train_classifier(xs, ys, xt, yt, steps=20, seed=4) == \
-        augment.train_classifier(xs, ys, xt, yt, steps=20, seed=4)
+    assert augment.train_classifier(xs, ys, xt, yt, steps=10, seed=4) == \
+        augment.train_classifier(xs, ys, xt, yt, steps=10, seed=4)
     with pytest.raises(gankit.BadInputError, match="conditional"):
         augment.generated_set(tiny_gan(), 5)
