@@ -20,6 +20,9 @@ from here. The public API:
 - recipes: RECIPES, get_recipe, train_recipe
 - playground: Playground (the 2D playground), TrainingPanel (live fit with buttons)
 - quiz: Quiz
+- augment, anomaly (lesson 15): ``gankit.augment`` (a classifier with and without
+  generated images) and ``gankit.anomaly`` (AUROC, D's score, AnoGAN's latent search,
+  baselines), used as modules
 """
 import os
 
@@ -50,5 +53,7 @@ from .playground import Playground, TrainingPanel, TrainingRun, UniformNoise  # 
 from .quiz import Quiz  # noqa: E402
 from .recipes import RECIPES, get_recipe, train_recipe  # noqa: E402
 from .settings import describe_environment, pick, seed_everything, smoke_mode  # noqa: E402
+# What GANs are for (lesson 15): used as modules, gankit.augment and gankit.anomaly
+from . import anomaly, augment  # noqa: E402,F401
 
 __version__ = "0.1.0"
