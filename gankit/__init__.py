@@ -56,6 +56,7 @@ from .recipes import RECIPES, get_recipe, train_recipe  # noqa: E402
 # --- image-to-image translation (issue 9) ---
 from .pix2pix import Pix2Pix, patch_discriminator, unet_generator  # noqa: E402
 from .srgan import SRGAN, sr_generator  # noqa: E402
+from .lapgan import LAPGAN  # noqa: E402
 # --- end of image-to-image translation ---
 from .settings import describe_environment, pick, seed_everything, smoke_mode  # noqa: E402
 

@@ -152,14 +152,18 @@ class LAPGAN(keras.Model):
         """Adam(lr, beta1 0.5) for each network of each level."""
         super().compile(optimizer=None, **kwargs)
         self.lr = float(lr)
+        self._compile_kwargs = {k: v for k, v in kwargs.items() if k == "jit_compile"}
         for lv in self.levels:
             lv.compile(keras.optimizers.Adam(self.lr, beta_1=0.5),
                        keras.optimizers.Adam(self.lr, beta_1=0.5))
 
     def get_compile_config(self):
-        return {"lr": getattr(self, "lr", 2e-4)}
+        return {"lr": getattr(self, "lr", 2e-4), **getattr(self, "_compile_kwargs", {})}
 
     def compile_from_config(self, config):
+        config = dict(config)
+        if _backend() == "torch":
+            config.pop("jit_compile", None)  # XLA would mean torch.compile here
         self.compile(**config)
 
     @property
