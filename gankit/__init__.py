@@ -21,7 +21,8 @@ from here. The public API:
 - pix2pix, srgan, lapgan: image-to-image GANs (lesson 12): Pix2Pix (paired translation:
   G maps an image to an image, D judges (output, input) pairs, L1 + adversarial loss),
   SRGAN (Pix2Pix for super-resolution; psnr, ssim, upsample) and LAPGAN (a Laplacian
-  pyramid with one G/D pair per level)
+  pyramid with one G/D pair per level); cyclegan: CycleGAN (unpaired translation with
+  cycle consistency and an identity loss)
 - playground: Playground (the 2D playground), TrainingPanel (live fit with buttons)
 - quiz: Quiz
 """
@@ -57,6 +58,7 @@ from .recipes import RECIPES, get_recipe, train_recipe  # noqa: E402
 from .pix2pix import Pix2Pix, patch_discriminator, unet_generator  # noqa: E402
 from .srgan import SRGAN, sr_generator  # noqa: E402
 from .lapgan import LAPGAN  # noqa: E402
+from .cyclegan import CycleGAN  # noqa: E402
 # --- end of image-to-image translation ---
 from .settings import describe_environment, pick, seed_everything, smoke_mode  # noqa: E402
 

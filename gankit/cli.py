@@ -13,7 +13,8 @@ other columns the continuous codes (drawn from U[-1, 1]), the codes each image
 was made with. ``--rejection`` draws with discriminator rejection sampling
 (``GAN.generate(..., rejection=True)``).
 
-Models that translate images (``pix2pix-outlines``, ``srgan-fashion``) write
+Models that translate images (``pix2pix-outlines``, ``srgan-fashion``,
+``cyclegan-outlines``: outline -> garment) write
 ``inputs`` too: N test images turned into the task's inputs (outline drawings,
 7x7 thumbnails), each next to its translation in ``images``. LAPGAN
 (``lapgan-fashion``) writes ``images`` like any image recipe.

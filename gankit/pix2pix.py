@@ -285,15 +285,7 @@ class Pix2Pix(GAN):
 
     def sample_inputs(self, n, seed=None):
         """n test-set inputs of the task named in ``info["task"]`` (for the command line)."""
-        from .data import load_fashion_mnist
-
-        task = self.info.get("task")
-        if task not in TASKS:
-            raise BadInputError(f"This model does not say which task it learned "
-                                f"(info['task'] is {task!r}); give it inputs yourself.")
-        x, _ = load_fashion_mnist("test", verbose=False)
-        pick = np.random.default_rng(seed).choice(len(x), n, replace=n > len(x))
-        return TASKS[task](x[pick])[0]
+        return task_inputs(self.info.get("task"), n, seed)
 
     def get_config(self):
         return {**super().get_config(), "content_weight": self.content_weight,
@@ -315,6 +307,18 @@ TASKS = {
     "outlines": lambda x: (outlines(x), np.asarray(x, "float32")),
     "low-res-7": lambda x: (downsample(x, 4), np.asarray(x, "float32")),
 }
+
+
+def task_inputs(task, n, seed=None):
+    """n Fashion-MNIST test images made into the inputs of ``task`` (a random choice)."""
+    from .data import load_fashion_mnist
+
+    if task not in TASKS:
+        raise BadInputError(f"This model does not say which task it learned "
+                            f"(info['task'] is {task!r}); give it inputs yourself.")
+    x, _ = load_fashion_mnist("test", verbose=False)
+    pick = np.random.default_rng(seed).choice(len(x), n, replace=n > len(x))
+    return TASKS[task](x[pick])[0]
 
 
 def make_pairs(task, images):

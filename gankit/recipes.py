@@ -288,6 +288,35 @@ def lapgan_fashion(seed=0, name="lapgan-fashion", base_filters=16, lr=2e-4):
     return gan
 
 
+def _unpaired_outlines(seed):
+    """Outlines of one half of the training set (A) and the items of the other half (B):
+    no outline has its own item on the other side."""
+    from .pix2pix import outlines
+
+    x = gdata.load_fashion_mnist("train", verbose=False)[0]
+    half = len(x) // 2
+    return outlines(x[:half]), x[half:2 * half]
+
+
+def cyclegan_fashion(seed=0, name="cyclegan-outlines", base_filters=16, cycle_weight=10.0,
+                     identity_weight=0.0, lr=(2e-4, 2e-4)):
+    """A compiled CycleGAN between outline drawings (A) and garments (B), unpaired: two
+    small U-Nets and two PatchGANs, the paper's least-squares loss and cycle weight 10.
+    No identity loss by default: an outline is not a garment, so "leave a garment
+    unchanged" would ask G_ab to be the identity on images it never gets."""
+    from .cyclegan import CycleGAN
+    from .pix2pix import patch_discriminator, unet_generator
+
+    gs = [unet_generator((28, 28, 1), base_filters=base_filters, name=n) for n in ("g_ab", "g_ba")]
+    ds = [patch_discriminator((28, 28, 1), base_filters=base_filters, name=n)
+          for n in ("d_a", "d_b")]
+    gan = CycleGAN(*gs, *ds, cycle_weight=cycle_weight, identity_weight=identity_weight,
+                   seed=seed, info={"recipe": name, "kind": "images", "dataset": "fashion-mnist",
+                                    "task": "outlines"})
+    gan.compile(_adam(lr[0]), _adam(lr[1]), jit_compile=_jit(_xla()))
+    return gan
+
+
 IMAGE_TO_IMAGE = [
     Recipe("pix2pix-outlines", "pix2pix on Fashion-MNIST: outline drawing (computed in NumPy) "
            "-> item, paired; L1 + adversarial", "images", "fashion-mnist", 64,
@@ -298,6 +327,9 @@ IMAGE_TO_IMAGE = [
     Recipe("lapgan-fashion", "LAPGAN on Fashion-MNIST: a 7x7 GAN, then conditional GANs "
            "that add the 14x14 and 28x28 details", "images", "fashion-mnist", 64,
            lambda s: lapgan_fashion(s), _fashion),
+    Recipe("cyclegan-outlines", "CycleGAN on Fashion-MNIST: outlines <-> items from two halves "
+           "of the data, no pairs; cycle consistency", "images", "fashion-mnist", 32,
+           lambda s: cyclegan_fashion(s), _unpaired_outlines),
 ]
 RECIPES.update({r.name: r for r in IMAGE_TO_IMAGE})
 # --- end of lesson 12's recipes ---

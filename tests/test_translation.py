@@ -157,7 +157,8 @@ def test_lapgan_trains_every_level_and_round_trips(digits, tmp_path):
 
 @pytest.mark.parametrize("name,inputs", [("pix2pix-outlines", (28, 28, 1)),
                                          ("srgan-fashion", (7, 7, 1)),
-                                         ("lapgan-fashion", None)])
+                                         ("lapgan-fashion", None),
+                                         ("cyclegan-outlines", (28, 28, 1))])
 def test_recipes_save_and_sample_writes_inputs(name, inputs, tmp_path):
     from gankit.cli import main
 
@@ -177,3 +178,48 @@ def test_recipes_save_and_sample_writes_inputs(name, inputs, tmp_path):
 def test_train_recipe_fits_a_translation_on_pairs():
     gan, report = gankit.train_recipe("pix2pix-outlines", minutes=0.02, progress=False)
     assert report["steps"] >= 1 and int(gan.g_optimizer.iterations) == report["steps"]
+
+
+# --- CycleGAN ------------------------------------------------------------------------------
+
+def cyclegan(seed=0, **kwargs):
+    gankit.seed_everything(seed)
+    nets = [gankit.unet_generator((8, 8, 1), base_filters=8, name=n) for n in ("g_ab", "g_ba")]
+    crit = [gankit.patch_discriminator((8, 8, 1), base_filters=8, name=n) for n in ("d_a", "d_b")]
+    gan = gankit.CycleGAN(*nets, *crit, seed=seed, **kwargs)
+    gan.compile(adam(), adam())
+    return gan
+
+
+def test_cyclegan_learns_without_pairs_and_round_trips(digits, tmp_path):
+    a = digits
+    b = -digits[np.random.default_rng(0).permutation(len(digits))]  # inverted, shuffled: no pairs
+    gan = cyclegan()
+    before = np.abs(gan.translate(a[:200]) + a[:200]).mean()
+    hist = gan.fit(a, b, batch_size=64, epochs=4, verbose=0, shuffle=True)
+    assert {"cycle", "identity", "d_loss", "g_loss"} <= set(hist.history)
+    assert hist.history["cycle"][-1] < hist.history["cycle"][0]
+    after = np.abs(gan.translate(a[:200]) + a[:200]).mean()  # the hidden rule: b = -a
+    assert after < 0.7 * before, (before, after)
+    gan.save(tmp_path / "c.keras")
+    back = keras.saving.load_model(tmp_path / "c.keras")
+    assert isinstance(back, gankit.CycleGAN) and back.cycle_weight == 10.0
+    np.testing.assert_allclose(back.translate(b[:5], direction="ba"),
+                               gan.translate(b[:5], direction="ba"), atol=1e-6)
+
+
+def test_cyclegan_wrong_input_gets_clear_errors(digits):
+    gan = cyclegan(identity_weight=0.0)
+    with pytest.raises(gankit.BadInputError, match="two piles"):
+        gan.fit(digits, batch_size=32, epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match="as many A images"):
+        gan.fit(digits, digits[:10], batch_size=32, epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match="direction"):
+        gan.translate(digits[:2], direction="ac")
+    with pytest.raises(gankit.BadInputError, match="translate"):
+        gan.generate(3)
+    g = gankit.unet_generator((8, 8, 1), base_filters=8)
+    with pytest.raises(gankit.BadInputError, match="d_b should judge"):
+        gankit.CycleGAN(g, gankit.unet_generator((8, 8, 1), base_filters=8),
+                        gankit.patch_discriminator((8, 8, 1), base_filters=8),
+                        gankit.patch_discriminator((8, 8, 1), (8, 8, 1), base_filters=8))
