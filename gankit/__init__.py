@@ -18,6 +18,11 @@ from here. The public API:
   inception_score, precision_recall, density_coverage, nearest_neighbours,
   cluster_scores (codes against classes)
 - recipes: RECIPES, get_recipe, train_recipe
+- pix2pix, srgan, lapgan: image-to-image GANs (lesson 12): Pix2Pix (paired translation:
+  G maps an image to an image, D judges (output, input) pairs, L1 + adversarial loss),
+  SRGAN (Pix2Pix for super-resolution; psnr, ssim, upsample) and LAPGAN (a Laplacian
+  pyramid with one G/D pair per level); cyclegan: CycleGAN (unpaired translation with
+  cycle consistency and an identity loss)
 - playground: Playground (the 2D playground), TrainingPanel (live fit with buttons)
 - quiz: Quiz
 - augment, anomaly (lesson 15): ``gankit.augment`` (a classifier with and without
@@ -52,6 +57,12 @@ from .plots import (  # noqa: E402
 from .playground import Playground, TrainingPanel, TrainingRun, UniformNoise  # noqa: E402
 from .quiz import Quiz  # noqa: E402
 from .recipes import RECIPES, get_recipe, train_recipe  # noqa: E402
+# --- image-to-image translation (issue 9) ---
+from .pix2pix import Pix2Pix, patch_discriminator, unet_generator  # noqa: E402
+from .srgan import SRGAN, sr_generator  # noqa: E402
+from .lapgan import LAPGAN  # noqa: E402
+from .cyclegan import CycleGAN  # noqa: E402
+# --- end of image-to-image translation ---
 from .settings import describe_environment, pick, seed_everything, smoke_mode  # noqa: E402
 # What GANs are for (lesson 15): used as modules, gankit.augment and gankit.anomaly
 from . import anomaly, augment  # noqa: E402,F401

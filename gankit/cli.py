@@ -12,6 +12,12 @@ categorical code (a whole number, 0 to categories - 1, drawn uniformly), the
 other columns the continuous codes (drawn from U[-1, 1]), the codes each image
 was made with. ``--rejection`` draws with discriminator rejection sampling
 (``GAN.generate(..., rejection=True)``).
+
+Models that translate images (``pix2pix-outlines``, ``srgan-fashion``,
+``cyclegan-outlines``: outline -> garment) write
+``inputs`` too: N test images turned into the task's inputs (outline drawings,
+7x7 thumbnails), each next to its translation in ``images``. LAPGAN
+(``lapgan-fashion``) writes ``images`` like any image recipe.
 """
 import argparse
 import pathlib
@@ -54,8 +60,10 @@ def load_gan(path):
                             "python -m gankit train RECIPE --minutes M --out PATH.keras")
     if path.suffix != ".keras":
         raise BadInputError(f"{path} is not a .keras file; gankit saves models in the Keras format.")
+    from .lapgan import LAPGAN
+
     model = keras.saving.load_model(path)
-    if not isinstance(model, GAN):
+    if not isinstance(model, (GAN, LAPGAN)):
         raise BadInputError(f"{path} holds a {type(model).__name__}, not a gankit GAN.")
     return model
 
@@ -71,6 +79,16 @@ def _cmd_sample(args):
     gan = load_gan(args.path)
     rng = np.random.default_rng(args.seed)
     arrays = {}
+    if getattr(gan, "paired", False) or not hasattr(gan, "noise"):  # translation, LAPGAN
+        if args.rejection:
+            raise BadInputError("--rejection is for GANs that draw from noise; sample "
+                                "without it.")
+        if getattr(gan, "paired", False):
+            arrays["inputs"] = gan.sample_inputs(args.n, seed=rng.integers(2**31))
+            arrays["images"] = gan.translate(arrays["inputs"]).astype("float32")
+        else:
+            arrays["images"] = gan.generate(args.n, seed=rng.integers(2**31)).astype("float32")
+        return _write(args.out, arrays)
     labels, extra = None, {}  # extra: generate()'s own options for this kind of model
     if gan.conditional:
         labels = rng.integers(gan.num_classes, size=args.n).astype("int64")
@@ -86,10 +104,14 @@ def _cmd_sample(args):
                            **extra).astype("float32")
     kind = gan.info.get("kind", "images" if len(gan.sample_shape) == 3 else "points")
     arrays[kind] = samples
-    pathlib.Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    np.savez(args.out, **arrays)
+    return _write(args.out, arrays)
+
+
+def _write(out, arrays):
+    pathlib.Path(out).parent.mkdir(parents=True, exist_ok=True)
+    np.savez(out, **arrays)
     shapes = ", ".join(f"{k} {v.shape}" for k, v in arrays.items())
-    print(f"wrote {args.out}: {shapes}")
+    print(f"wrote {out}: {shapes}")
     return 0
 
 

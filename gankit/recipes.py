@@ -242,6 +242,105 @@ RECIPES = {r.name: r for r in [
 ]}
 
 
+# --- Pyramids, super-resolution and translation (lesson 12, issue 9) --------------------
+
+def _pairs(task):
+    def load(seed):
+        from .pix2pix import make_pairs
+
+        return make_pairs(task, gdata.load_fashion_mnist("train", verbose=False)[0])
+    return load
+
+
+def pix2pix_fashion(seed=0, name="pix2pix-outlines", task="outlines", base_filters=16,
+                    content_weight=100.0, lr=(2e-4, 2e-4)):
+    """A compiled Pix2Pix for 28x28 Fashion-MNIST pairs: the paper's L1 weight (100) and
+    Adam settings, a small U-Net (16-32 filters) and a PatchGAN D that sees 7x7 patches
+    of (output, outline) pairs; XLA-compiled step (except in smoke runs)."""
+    from .pix2pix import Pix2Pix, patch_discriminator, unet_generator
+
+    g = unet_generator((28, 28, 1), base_filters=base_filters)
+    d = patch_discriminator((28, 28, 1), (28, 28, 1), base_filters=base_filters)
+    gan = Pix2Pix(g, d, content_weight=content_weight, seed=seed,
+                  info={"recipe": name, "kind": "images", "dataset": "fashion-mnist",
+                        "task": task})
+    gan.compile(_adam(lr[0]), _adam(lr[1]), jit_compile=_jit(_xla()))
+    return gan
+
+
+def srgan_fashion(seed=0, name="srgan-fashion", content_weight=100.0, lr=(2e-4, 2e-4)):
+    """A compiled SRGAN for 7x7 -> 28x28 (4x per side): a sub-pixel G (32 filters, two
+    residual blocks at 7x7) and a PatchGAN D that sees the large image alone, as in the
+    paper; MSE content loss weighted 100 against the adversarial loss."""
+    from .pix2pix import patch_discriminator
+    from .srgan import SRGAN, sr_generator
+
+    gan = SRGAN(sr_generator((7, 7, 1), factor=4), patch_discriminator((28, 28, 1)),
+                content_weight=content_weight, seed=seed,
+                info={"recipe": name, "kind": "images", "dataset": "fashion-mnist",
+                      "task": "low-res-7"})
+    gan.compile(_adam(lr[0]), _adam(lr[1]), jit_compile=_jit(_xla()))
+    return gan
+
+
+def lapgan_fashion(seed=0, name="lapgan-fashion", base_filters=16, lr=2e-4):
+    """A compiled LAPGAN for 28x28: an MLP GAN for the 7x7 thumbnails, then a
+    conditional U-Net/PatchGAN pair for the 14x14 and 28x28 details."""
+    from .lapgan import LAPGAN, lapgan_levels
+
+    gan = LAPGAN(lapgan_levels((7, 14, 28), base_filters=base_filters, seed=seed),
+                 info={"recipe": name, "kind": "images", "dataset": "fashion-mnist"})
+    gan.compile(lr, jit_compile=_jit(_xla()))
+    return gan
+
+
+def _unpaired_outlines(seed):
+    """Outlines of one half of the training set (A) and the items of the other half (B):
+    no outline has its own item on the other side."""
+    from .pix2pix import outlines
+
+    x = gdata.load_fashion_mnist("train", verbose=False)[0]
+    half = len(x) // 2
+    return outlines(x[:half]), x[half:2 * half]
+
+
+def cyclegan_fashion(seed=0, name="cyclegan-outlines", base_filters=16, cycle_weight=10.0,
+                     identity_weight=0.0, lr=(2e-4, 2e-4)):
+    """A compiled CycleGAN between outline drawings (A) and garments (B), unpaired: two
+    small U-Nets and two PatchGANs, the paper's least-squares loss and cycle weight 10.
+    No identity loss by default: an outline is not a garment, so "leave a garment
+    unchanged" would ask G_ab to be the identity on images it never gets."""
+    from .cyclegan import CycleGAN
+    from .pix2pix import patch_discriminator, unet_generator
+
+    gs = [unet_generator((28, 28, 1), base_filters=base_filters, name=n) for n in ("g_ab", "g_ba")]
+    ds = [patch_discriminator((28, 28, 1), base_filters=base_filters, name=n)
+          for n in ("d_a", "d_b")]
+    gan = CycleGAN(*gs, *ds, cycle_weight=cycle_weight, identity_weight=identity_weight,
+                   seed=seed, info={"recipe": name, "kind": "images", "dataset": "fashion-mnist",
+                                    "task": "outlines"})
+    gan.compile(_adam(lr[0]), _adam(lr[1]), jit_compile=_jit(_xla()))
+    return gan
+
+
+IMAGE_TO_IMAGE = [
+    Recipe("pix2pix-outlines", "pix2pix on Fashion-MNIST: outline drawing (computed in NumPy) "
+           "-> item, paired; L1 + adversarial", "images", "fashion-mnist", 64,
+           lambda s: pix2pix_fashion(s), _pairs("outlines")),
+    Recipe("srgan-fashion", "SRGAN on Fashion-MNIST: 7x7 -> 28x28 super-resolution, MSE "
+           "content + adversarial loss", "images", "fashion-mnist", 64,
+           lambda s: srgan_fashion(s), _pairs("low-res-7")),
+    Recipe("lapgan-fashion", "LAPGAN on Fashion-MNIST: a 7x7 GAN, then conditional GANs "
+           "that add the 14x14 and 28x28 details", "images", "fashion-mnist", 64,
+           lambda s: lapgan_fashion(s), _fashion),
+    Recipe("cyclegan-outlines", "CycleGAN on Fashion-MNIST: outlines <-> items from two halves "
+           "of the data, no pairs; cycle consistency", "images", "fashion-mnist", 32,
+           lambda s: cyclegan_fashion(s), _unpaired_outlines),
+]
+RECIPES.update({r.name: r for r in IMAGE_TO_IMAGE})
+# --- end of lesson 12's recipes ---
+
+
 def get_recipe(name):
     """The :class:`Recipe` called ``name``, or an error that lists the names."""
     if name not in RECIPES:
@@ -268,7 +367,9 @@ def train_recipe(name, minutes=5.0, seed=0, out=None, progress=True, callbacks=(
     if recipe.decay_from is not None:
         cbs.insert(1, DecayLearningRates(budget, start=recipe.decay_from))
     start = time.perf_counter()
-    fit_args = (x, y) if y is not None and gan.conditional else (x,)
+    # conditional GANs learn from (images, labels), translation GANs from (inputs, targets)
+    fit_args = (x, y) if y is not None and (gan.conditional or getattr(gan, "paired", False)) \
+        else (x,)
     gan.fit(*fit_args, batch_size=recipe.batch_size, epochs=1_000_000, shuffle=True,
             verbose=0, callbacks=cbs)
     seconds = time.perf_counter() - start
