@@ -26,7 +26,10 @@ from .pix2pix import Pix2Pix, _init
 def _pixel_shuffle(h, filters):
     """x2 larger by "sub-pixel convolution" (SRGAN's upsampling): a convolution at the
     small size makes 4 * filters channels, which are rearranged into a 2x2 block of
-    pixels each. Cheaper than convolving at the large size, and no checkerboards."""
+    pixels each. Cheaper than convolving at the large size, and unlike a strided
+    transposed convolution every output pixel gets its own weights; with a random
+    initialisation the four sub-pixels still start out different, so early in training
+    a faint 2x2 checkerboard shows (lesson 12), which ICNR initialisation would remove."""
     size = h.shape[1]
     h = layers.Conv2D(4 * filters, 3, padding="same", kernel_initializer=_init())(h)
     h = layers.Reshape((size, size, 2, 2, filters))(h)
@@ -38,8 +41,9 @@ def sr_generator(input_shape=(7, 7, 1), factor=4, filters=32, blocks=2, name="ge
     """SRGAN's generator, small: a convolution, ``blocks`` residual blocks at low
     resolution (cheap; without SRGAN's batch norm, as EDSR (Lim et al. 2017) found
     better for super-resolution, and as short runs need: batch norm's running
-    statistics lag behind the weights after a few hundred steps), then x2 sub-pixel upsampling steps (halving the filters each
-    time) until the image is ``factor`` times larger, tanh at the end."""
+    statistics lag behind the weights after a few hundred steps), then x2 sub-pixel
+    upsampling steps (halving the filters each time) until the image is ``factor``
+    times larger, tanh at the end."""
     steps = int(np.log2(factor))
     if 2 ** steps != factor or factor < 2:
         raise BadInputError(f"factor should be a power of 2 (2, 4, 8); got {factor}.")
