@@ -79,11 +79,11 @@ def _cmd_sample(args):
     gan = load_gan(args.path)
     rng = np.random.default_rng(args.seed)
     arrays = {}
-    if getattr(gan, "paired", False) or not hasattr(gan, "noise"):  # translation, LAPGAN
+    if getattr(gan, "translates", False) or not hasattr(gan, "noise"):  # translation, LAPGAN
         if args.rejection:
             raise BadInputError("--rejection is for GANs that draw from noise; sample "
                                 "without it.")
-        if getattr(gan, "paired", False):
+        if getattr(gan, "translates", False):
             arrays["inputs"] = gan.sample_inputs(args.n, seed=rng.integers(2**31))
             arrays["images"] = gan.translate(arrays["inputs"]).astype("float32")
         else:

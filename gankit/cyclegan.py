@@ -51,7 +51,9 @@ class CycleGAN(GAN):
     The logs add ``cycle`` and ``identity`` (their L1 losses on the batch).
     """
 
-    paired = True  # fit takes two arrays (which do not correspond); see train_recipe
+    # fit takes two piles of images (unpaired here) and the model maps one to the other;
+    # train_recipe and the CLI read this
+    translates = True
 
     def __init__(self, g_ab, g_ba, d_a, d_b, cycle_weight=10.0, identity_weight=5.0,
                  loss="least-squares", **kwargs):

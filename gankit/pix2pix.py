@@ -146,7 +146,8 @@ class Pix2Pix(GAN):
     The logs add ``content`` (the content loss of G's outputs on the batch).
     """
 
-    paired = True  # fit on (inputs, targets); train_recipe and the CLI read this
+    # fit on (inputs, targets) and map inputs to outputs; train_recipe and the CLI read this
+    translates = True
 
     def __init__(self, generator, discriminator, content_weight=100.0, content="l1", **kwargs):
         for key in ("gradient_penalty", "clip_weights"):
@@ -302,10 +303,24 @@ def downsample(images, factor):
     return x.reshape(n, h // factor, factor, w // factor, factor, c).mean(axis=(2, 4))
 
 
+def add_noise(images, sigma=0.8, seed=0):
+    """Images with Gaussian noise of standard deviation ``sigma`` added (on the [-1, 1]
+    scale, so 0.8 is 40% of the full range), clipped back to [-1, 1]: the inputs of the
+    denoising task. The same seed gives the same noise."""
+    x = np.asarray(images, "float32")
+    if x.ndim != 4:
+        raise BadInputError(f"add_noise expects images (N, H, W, C); got shape {x.shape}.")
+    if not sigma >= 0:
+        raise BadInputError(f"sigma should be >= 0; got {sigma}.")
+    noise = np.random.default_rng(seed).normal(size=x.shape).astype("float32")
+    return np.clip(x + sigma * noise, -1.0, 1.0)
+
+
 # Tasks: images in [-1, 1] -> (inputs, targets). The recipes and the CLI name them.
 TASKS = {
     "outlines": lambda x: (outlines(x), np.asarray(x, "float32")),
     "low-res-7": lambda x: (downsample(x, 4), np.asarray(x, "float32")),
+    "denoise": lambda x: (add_noise(x), np.asarray(x, "float32")),
 }
 
 
@@ -322,7 +337,8 @@ def task_inputs(task, n, seed=None):
 
 
 def make_pairs(task, images):
-    """(inputs, targets) for a named task ("outlines", "low-res-7") from images in [-1, 1]."""
+    """(inputs, targets) for a named task ("outlines", "low-res-7", "denoise") from
+    images in [-1, 1]."""
     if task not in TASKS:
         from .errors import unknown_name
 

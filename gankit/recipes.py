@@ -254,9 +254,11 @@ def _pairs(task):
 
 def pix2pix_fashion(seed=0, name="pix2pix-outlines", task="outlines", base_filters=16,
                     content_weight=100.0, lr=(2e-4, 2e-4)):
-    """A compiled Pix2Pix for 28x28 Fashion-MNIST pairs: the paper's L1 weight (100) and
-    Adam settings, a small U-Net (16-32 filters) and a PatchGAN D that sees 7x7 patches
-    of (output, outline) pairs; XLA-compiled step (except in smoke runs)."""
+    """A compiled Pix2Pix for 28x28 Fashion-MNIST pairs of ``task`` (pix2pix.TASKS): the
+    paper's L1 weight (100) and Adam settings, a small U-Net (16-32 filters) and a PatchGAN
+    D that sees 7x7 patches of (output, input) pairs; XLA-compiled step (except in smoke
+    runs). ``pix2pix-denoise`` weights L1 by 10: at 100 the adversarial term hardly shows
+    in a minute's training (lesson 13)."""
     from .pix2pix import Pix2Pix, patch_discriminator, unet_generator
 
     g = unet_generator((28, 28, 1), base_filters=base_filters)
@@ -327,6 +329,10 @@ IMAGE_TO_IMAGE = [
     Recipe("pix2pix-outlines", "pix2pix on Fashion-MNIST: outline drawing (computed in NumPy) "
            "-> item, paired; L1 + adversarial", "images", "fashion-mnist", 64,
            lambda s: pix2pix_fashion(s), _pairs("outlines")),
+    Recipe("pix2pix-denoise", "pix2pix on Fashion-MNIST: noisy item (Gaussian noise, sigma "
+           "0.8) -> clean item; L1 (weight 10) + adversarial", "images", "fashion-mnist", 64,
+           lambda s: pix2pix_fashion(s, "pix2pix-denoise", "denoise", content_weight=10.0),
+           _pairs("denoise")),
     Recipe("srgan-fashion", "SRGAN on Fashion-MNIST: 7x7 -> 28x28 super-resolution, MSE "
            "content + adversarial loss", "images", "fashion-mnist", 64,
            lambda s: srgan_fashion(s), _pairs("low-res-7")),
@@ -367,8 +373,8 @@ def train_recipe(name, minutes=5.0, seed=0, out=None, progress=True, callbacks=(
     if recipe.decay_from is not None:
         cbs.insert(1, DecayLearningRates(budget, start=recipe.decay_from))
     start = time.perf_counter()
-    # conditional GANs learn from (images, labels), translation GANs from (inputs, targets)
-    fit_args = (x, y) if y is not None and (gan.conditional or getattr(gan, "paired", False)) \
+    # conditional GANs learn from (images, labels), translation GANs from two piles of images
+    fit_args = (x, y) if y is not None and (gan.conditional or getattr(gan, "translates", False)) \
         else (x,)
     gan.fit(*fit_args, batch_size=recipe.batch_size, epochs=1_000_000, shuffle=True,
             verbose=0, callbacks=cbs)

@@ -7,7 +7,7 @@ import pytest
 
 import keras
 import gankit
-from gankit.pix2pix import content_loss, downsample, make_pairs, outlines
+from gankit.pix2pix import add_noise, content_loss, downsample, make_pairs, outlines
 from gankit.srgan import psnr, ssim, upsample
 
 
@@ -51,6 +51,31 @@ def test_pix2pix_learns_the_outline_task(digits):
     assert after < 0.6 * before, (before, after)
     p = gan.discriminate(tgt[:5], src[:5])
     assert p.shape == (5,) and ((p > 0) & (p < 1)).all()
+
+
+def test_add_noise_is_seeded_clipped_and_checked():
+    x = np.zeros((50, 8, 8, 1), "float32")
+    noisy = add_noise(x, sigma=0.5, seed=3)
+    np.testing.assert_array_equal(noisy, add_noise(x, sigma=0.5, seed=3))
+    assert not np.array_equal(noisy, add_noise(x, sigma=0.5, seed=4))
+    assert abs(noisy.std() - 0.5) < 0.03  # nothing clipped from 0 at this sigma, nearly
+    assert add_noise(np.ones_like(x), sigma=2.0).max() == 1.0  # clipped back to [-1, 1]
+    np.testing.assert_array_equal(add_noise(x, sigma=0.0), x)
+    with pytest.raises(gankit.BadInputError, match="N, H, W, C"):
+        add_noise(x[0])
+    with pytest.raises(gankit.BadInputError, match="sigma"):
+        add_noise(x, sigma=-1)
+
+
+def test_pix2pix_learns_to_remove_noise(digits):
+    noisy, clean = make_pairs("denoise", digits)
+    assert noisy.shape == clean.shape and not np.array_equal(noisy, clean)
+    gan = pix2pix(content_weight=10.0)
+    before = psnr(gan.translate(noisy[:200]), clean[:200]).mean()
+    gan.fit(noisy, clean, batch_size=64, epochs=4, verbose=0, shuffle=True)
+    after = psnr(gan.translate(noisy[:200]), clean[:200]).mean()
+    assert after > psnr(noisy[:200], clean[:200]).mean() + 3, (before, after)  # cleaner than its input
+    assert after > before + 3
 
 
 def test_pix2pix_save_and_load_give_the_same_outputs(digits, tmp_path):
@@ -156,6 +181,7 @@ def test_lapgan_trains_every_level_and_round_trips(digits, tmp_path):
 # --- recipes and the command line --------------------------------------------------------
 
 @pytest.mark.parametrize("name,inputs", [("pix2pix-outlines", (28, 28, 1)),
+                                         ("pix2pix-denoise", (28, 28, 1)),
                                          ("srgan-fashion", (7, 7, 1)),
                                          ("lapgan-fashion", None),
                                          ("cyclegan-outlines", (28, 28, 1))])
