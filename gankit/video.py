@@ -339,9 +339,11 @@ class DVDGAN(GAN):
 
 
 def dvdgan(frames=8, size=16, latent_dim=32, frames_judged=2, temporal_weight=1.0,
-           lr=(2e-4, 2e-4), seed=0, **kwargs):
+           lr=(6e-4, 6e-4), seed=0, **kwargs):
     """A compiled DVDGAN of the course's size: :func:`clip_generator`, a spatial critic
-    on ``frames_judged`` frames per clip and a temporal critic at half resolution."""
+    on ``frames_judged`` frames per clip and a temporal critic at half resolution.
+    Adam 6e-4 (beta1 0.5): in 2 minutes on 2 cores it moved the sprites at 0.61 px per
+    frame against 0.23 with 2e-4 (real clips: 1.40)."""
     keras.utils.set_random_seed(int(seed))
     gan = DVDGAN(clip_generator(latent_dim, frames, size),
                  spatial_discriminator(size), temporal_discriminator(frames, size),
