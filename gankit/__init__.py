@@ -63,6 +63,11 @@ from .srgan import SRGAN, sr_generator  # noqa: E402
 from .lapgan import LAPGAN  # noqa: E402
 from .cyclegan import CycleGAN  # noqa: E402
 # --- end of image-to-image translation ---
+# --- video (issue 10) ---
+from .video import (  # noqa: E402
+    DVDGAN, bouncing_sprites, clip_generator, motion_stats, spatial_discriminator,
+    temporal_discriminator)
+# --- end of video ---
 from .settings import describe_environment, pick, seed_everything, smoke_mode  # noqa: E402
 # What GANs are for (lesson 15): used as modules, gankit.augment and gankit.anomaly
 from . import anomaly, augment  # noqa: E402,F401

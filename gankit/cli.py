@@ -18,6 +18,9 @@ Models that translate images (``pix2pix-outlines``, ``srgan-fashion``,
 ``inputs`` too: N test images turned into the task's inputs (outline drawings,
 7x7 thumbnails), each next to its translation in ``images``. LAPGAN
 (``lapgan-fashion``) writes ``images`` like any image recipe.
+
+Video recipes (``dvdgan-sprites``) write ``videos`` (N, T, H, W, C) in [-1, 1] and
+``images``, their first frames.
 """
 import argparse
 import pathlib
@@ -79,6 +82,10 @@ def _cmd_sample(args):
     gan = load_gan(args.path)
     rng = np.random.default_rng(args.seed)
     arrays = {}
+    if hasattr(gan, "sample_arrays"):  # video (and other) models say what they write
+        if args.rejection:
+            raise BadInputError("--rejection is not available for this model; sample without it.")
+        return _write(args.out, gan.sample_arrays(args.n, seed=rng.integers(2**31)))
     if getattr(gan, "translates", False) or not hasattr(gan, "noise"):  # translation, LAPGAN
         if args.rejection:
             raise BadInputError("--rejection is for GANs that draw from noise; sample "

@@ -347,6 +347,32 @@ RECIPES.update({r.name: r for r in IMAGE_TO_IMAGE})
 # --- end of lesson 12's recipes ---
 
 
+# --- Video (lesson 14, issue 10) ------------------------------------------------------------
+
+def _sprite_clips(seed):
+    from .video import bouncing_sprites
+
+    return bouncing_sprites(8192, seed=seed), None
+
+
+def dvdgan_sprites(seed=0, name="dvdgan-sprites", temporal_weight=1.0):
+    """A compiled DVD-GAN for 8-frame 16x16 clips of bouncing sprites (no XLA: its 3D
+    transposed convolutions are far slower under XLA on CPU)."""
+    from .video import dvdgan
+
+    return dvdgan(temporal_weight=temporal_weight, seed=seed,
+                  info={"recipe": name, "kind": "videos", "dataset": "bouncing-sprites"})
+
+
+VIDEO = [
+    Recipe("dvdgan-sprites", "DVD-GAN on generated clips of a bouncing sprite (8 frames of "
+           "16x16): a spatial and a temporal critic", "videos", "sprites", 64,
+           lambda s: dvdgan_sprites(s), _sprite_clips),
+]
+RECIPES.update({r.name: r for r in VIDEO})
+# --- end of lesson 14's recipes ---
+
+
 def get_recipe(name):
     """The :class:`Recipe` called ``name``, or an error that lists the names."""
     if name not in RECIPES:

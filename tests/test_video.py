@@ -1,0 +1,109 @@
+"""Video: the bouncing-sprite clips, the motion metric and a tiny DVD-GAN, a few steps."""
+import numpy as np
+import pytest
+
+import keras
+import gankit
+from gankit import video
+from gankit.cli import main
+
+
+def tiny(seed=0, **kwargs):
+    return video.dvdgan(frames=4, size=8 * 2, latent_dim=8, lr=(2e-3, 2e-3), seed=seed,
+                        **kwargs)
+
+
+def test_clips_have_the_promised_shape_range_and_are_repeatable():
+    a = gankit.bouncing_sprites(50, frames=8, size=16, seed=3)
+    assert a.shape == (50, 8, 16, 16, 1) and a.dtype == np.float32
+    assert a.min() == -1.0 and a.max() == 1.0
+    assert np.array_equal(a, gankit.bouncing_sprites(50, frames=8, size=16, seed=3))
+    assert not np.array_equal(a, gankit.bouncing_sprites(50, frames=8, size=16, seed=4))
+
+
+def test_bounces_keep_the_sprite_in_frame_at_its_speed():
+    clips = gankit.bouncing_sprites(200, frames=16, size=16, radius=2.5, speed=(1.5, 2.0), seed=0)
+    c = video.centres_of_mass(clips)
+    assert c.min() >= 2.5 - 0.01 and c.max() <= 16 - 1 - 2.5 + 0.01
+    # every frame has its whole sprite: the ink does not change from frame to frame
+    ink = ((clips + 1) / 2).sum((2, 3, 4))
+    assert np.allclose(ink, ink[:, :1], rtol=0.1)
+    speed = np.linalg.norm(np.diff(c, axis=1), axis=-1)
+    assert speed.max() <= 2.0 + 0.05
+
+
+def test_constant_velocity_has_no_acceleration_and_shuffled_frames_do():
+    real = gankit.bouncing_sprites(300, speed=(0.5, 0.5), seed=1)  # slow: hardly any bounce
+    stats = gankit.motion_stats(real, reference=real)
+    assert stats["acceleration"] < 0.1 and stats["smooth_share"] > 0.9
+    assert stats["acc_distance"] == pytest.approx(0.0, abs=1e-9)
+    shuffled = np.random.default_rng(0).permutation(real.reshape(-1, 16, 16, 1)).reshape(real.shape)
+    bad = gankit.motion_stats(shuffled, reference=real)
+    assert bad["acceleration"] > 2.0 and bad["acc_distance"] > 2.0
+    assert video.frame_kid(shuffled, real) < 0.01  # the frames alone are as good as real ones
+
+
+def test_the_critics_learn_and_g_changes_in_a_few_steps():
+    x = gankit.bouncing_sprites(32 * 12, frames=4, seed=0)
+    gan = tiny()
+    before = [w.copy() for w in gan.generator.get_weights()]
+    hist = gan.fit(x, batch_size=32, epochs=2, verbose=0)
+    assert {"d_loss", "g_loss", "t_real", "t_fake", "d_real", "d_fake"} <= set(hist.history)
+    # both critics already tell real clips from G's early ones
+    assert hist.history["t_real"][-1] > hist.history["t_fake"][-1]
+    assert hist.history["d_real"][-1] > hist.history["d_fake"][-1]
+    assert any(not np.allclose(a, b) for a, b in zip(before, gan.generator.get_weights()))
+    clips = gan.generate(5, seed=1)
+    assert clips.shape == (5, 4, 16, 16, 1) and np.abs(clips).max() <= 1.0
+    p = gan.discriminate(x[:6])
+    assert p.shape == (6,) and ((p > 0) & (p < 1)).all()
+
+
+def test_save_and_load_give_the_same_clips(tmp_path):
+    x = gankit.bouncing_sprites(64, frames=4, seed=0)
+    gan = tiny(temporal_weight=0.0, info={"recipe": "test", "kind": "videos"})
+    gan.fit(x, batch_size=32, epochs=1, verbose=0)
+    gan.save(tmp_path / "v.keras")
+    back = keras.saving.load_model(tmp_path / "v.keras")
+    assert isinstance(back, gankit.DVDGAN) and back.temporal_weight == 0.0
+    assert back.frames_judged == gan.frames_judged
+    np.testing.assert_allclose(back.generate(4, seed=2), gan.generate(4, seed=2), atol=1e-5)
+    back.fit(x, batch_size=32, epochs=1, verbose=0)  # and it trains on
+
+
+def test_bad_input_says_what_to_do():
+    gan = tiny()
+    with pytest.raises(gankit.BadInputError, match="frames, height"):
+        gan.fit(np.zeros((8, 16, 16, 1), "float32"), batch_size=4, epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match=r"\[-1, 1\]"):
+        gan.fit(np.full((8, 4, 16, 16, 1), 255.0, "float32"), batch_size=4, epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match="should have shape"):
+        gan.fit(np.zeros((8, 6, 16, 16, 1), "float32"), batch_size=4, epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match="single frames"):
+        gankit.DVDGAN(video.clip_generator(8, 4, 16), video.spatial_discriminator(8),
+                      video.temporal_discriminator(4, 16))
+    with pytest.raises(gankit.BadInputError, match="frames_judged"):
+        video.dvdgan(frames=4, frames_judged=5)
+    with pytest.raises(gankit.BadInputError, match="positive"):
+        gankit.bouncing_sprites(0)
+
+
+def test_cli_sample_writes_videos_and_first_frames(tmp_path, capsys):
+    gan = tiny(info={"recipe": "dvdgan-sprites", "kind": "videos"})
+    gan.save(tmp_path / "v.keras")
+    assert main(["sample", str(tmp_path / "v.keras"), "--n", "3", "--out",
+                 str(tmp_path / "s.npz"), "--seed", "1"]) == 0
+    out = np.load(tmp_path / "s.npz")
+    assert out["videos"].shape == (3, 4, 16, 16, 1) and out["videos"].dtype == np.float32
+    assert np.array_equal(out["images"], out["videos"][:, 0])
+    assert np.abs(out["videos"]).max() <= 1.0
+    assert "dvdgan-sprites" in gankit.RECIPES
+
+
+def test_gif_is_small_and_animated():
+    from PIL import Image
+    import io
+
+    gif = video.clip_gif(gankit.bouncing_sprites(8, seed=0))
+    im = Image.open(io.BytesIO(gif))
+    assert im.n_frames == 8 and len(gif) < 50_000
