@@ -13,10 +13,10 @@ other columns the continuous codes (drawn from U[-1, 1]), the codes each image
 was made with. ``--rejection`` draws with discriminator rejection sampling
 (``GAN.generate(..., rejection=True)``).
 
-Models that translate images (``pix2pix-outlines``, ``srgan-fashion``,
-``cyclegan-outlines``: outline -> garment) write
-``inputs`` too: N test images turned into the task's inputs (outline drawings,
-7x7 thumbnails), each next to its translation in ``images``. LAPGAN
+Models that translate images (``pix2pix-outlines``, ``pix2pix-denoise``,
+``srgan-fashion``, ``cyclegan-outlines``) write ``inputs`` too: N test images turned into
+the task's inputs (outline drawings, noisy images, 7x7 thumbnails), each next to its
+translation in ``images``. LAPGAN
 (``lapgan-fashion``) writes ``images`` like any image recipe.
 
 Video recipes (``dvdgan-sprites``) write ``videos`` (N, T, H, W, C) in [-1, 1] and

@@ -258,7 +258,7 @@ def pix2pix_fashion(seed=0, name="pix2pix-outlines", task="outlines", base_filte
     paper's L1 weight (100) and Adam settings, a small U-Net (16-32 filters) and a PatchGAN
     D that sees 7x7 patches of (output, input) pairs; XLA-compiled step (except in smoke
     runs). ``pix2pix-denoise`` weights L1 by 10: at 100 the adversarial term hardly shows
-    in a minute's training (lesson 13)."""
+    in 500 updates (benchmarks/denoise.py)."""
     from .pix2pix import Pix2Pix, patch_discriminator, unet_generator
 
     g = unet_generator((28, 28, 1), base_filters=base_filters)
