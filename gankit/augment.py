@@ -12,6 +12,7 @@ import numpy as np
 import keras
 from keras import layers
 
+from .callbacks import StepBudget
 from .data import check_images, check_labels
 from .errors import BadInputError
 from .settings import seed_everything
@@ -76,9 +77,9 @@ def train_classifier(x, y, x_test, y_test, steps=600, batch_size=64, seed=0, cla
         raise BadInputError(f"steps should be 1 or more; got {steps}.")
     seed_everything(seed)
     model = small_classifier(x.shape[1:], num_classes, classic=classic)
-    per_epoch = int(np.ceil(len(x) / batch_size))
-    model.fit(x, y, batch_size=batch_size, epochs=int(np.ceil(int(steps) / per_epoch)),
-              shuffle=True, verbose=0)
+    # Epochs would give a bigger training set more updates; a step budget does not.
+    model.fit(x, y, batch_size=batch_size, epochs=1_000_000, shuffle=True, verbose=0,
+              callbacks=[StepBudget(steps)])
     return float(model.evaluate(x_test, y_test, batch_size=500, verbose=0)[1])
 
 

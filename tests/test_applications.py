@@ -110,6 +110,23 @@ def test_small_labelled_set_is_balanced_and_repeatable(digits):
         augment.small_labelled_set(x, y, 10_000)
 
 
+def test_train_classifier_makes_the_same_updates_whatever_the_set_size(digits, monkeypatch):
+    """Every arm of the comparison gets exactly ``steps`` updates: with epochs, the arm with
+    generated images added would get more (it did: 658 against 608)."""
+    x, y, xt, yt = digits
+    made = []
+    build = augment.small_classifier
+
+    def spy(*args, **kwargs):
+        made.append(build(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(augment, "small_classifier", spy)
+    for n in (100, 130, 700):  # 2, 3 and 11 batches of 64: none divides 25
+        augment.train_classifier(x[:n], y[:n], xt, yt, steps=25)
+    assert [int(keras.ops.convert_to_numpy(m.optimizer.iterations)) for m in made] == [25, 25, 25]
+
+
 def test_compare_trains_every_arm_and_learns(digits):
     x, y, xt, yt = digits
     xs, ys = augment.small_labelled_set(x, y, 20, seed=0)
