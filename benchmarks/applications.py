@@ -110,7 +110,7 @@ def main():
     p.add_argument("--per-class", type=int, nargs="+", default=[100, 500])
     p.add_argument("--fake-ratio", type=int, default=5)
     p.add_argument("--gan-steps", type=int, default=1500)
-    p.add_argument("--clf-steps", type=int, default=600)
+    p.add_argument("--clf-steps", type=int, default=400)  # as lesson 15
     p.add_argument("--held-out", type=int, nargs="+", default=[1, 5])
     p.add_argument("--search-steps", type=int, default=200)
     args = p.parse_args()
