@@ -498,13 +498,13 @@ def attribute_classifier(size=16, name="attribute_classifier"):
                        name=name)
 
 
-def train_attribute_classifier(n=4096, epochs=4, seed=0, size=16):
+def train_attribute_classifier(n=4096, epochs=3, lr=2e-3, seed=0, size=16):
     """:func:`attribute_classifier` trained on ``n`` real scenes of *every* combination
     (the judge must know red squares even though the GAN never saw one)."""
     images, _, attributes = shape_scenes(n, seed=seed, held_out=(), which="all", size=size)
     keras.utils.set_random_seed(int(seed))
     clf = attribute_classifier(size)
-    clf.compile(keras.optimizers.Adam(2e-3),
+    clf.compile(keras.optimizers.Adam(lr),
                 loss=[keras.losses.SparseCategoricalCrossentropy(from_logits=True)] * 4)
     clf.fit(images, [attributes[:, i] for i in range(4)], batch_size=64, epochs=epochs,
             verbose=0, shuffle=True)
