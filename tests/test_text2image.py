@@ -56,10 +56,10 @@ def test_tokenizer_round_trip_and_its_error_names_the_word():
 
 
 def test_the_attribute_classifiers_read_real_scenes():
-    clf = t2i.train_attribute_classifier(n=2048, epochs=4, lr=4e-3, seed=0)
+    clf = t2i.train_attribute_classifier(seed=0)  # the lesson's judge: 4,096 scenes, 3 epochs
     x, _, attributes = gankit.shape_scenes(400, seed=7, held_out=(), which="all")
     acc = t2i.attribute_accuracy(clf, x, attributes)
-    assert acc["all"] > 0.9 and min(acc.values()) > 0.9
+    assert acc["all"] > 0.97 and min(acc.values()) > 0.97
     shuffled = t2i.attribute_accuracy(clf, x, attributes[::-1])
     assert shuffled["all"] < 0.2  # captions that do not belong score near chance
 
