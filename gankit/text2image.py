@@ -11,7 +11,7 @@ red circles and blue squares).
   at the top|at the bottom]". Some colour-shape pairs (:data:`HELD_OUT`) never appear
   in training: only the test asks for them.
 - **The text encoder**: an embedding per word, averaged over the sentence, then a
-  dense layer: a sentence vector. It learns first, alone, to name the four
+  linear layer: a sentence vector, linear in the words. It learns first, alone, to name the four
   attributes of a caption; then it is frozen and the GAN only reads it.
 - **The matching-aware discriminator** (GAN-CLS) judges (image, sentence) pairs. A
   plain conditional D only learns "real or fake?"; GAN-CLS also shows it real images
@@ -21,6 +21,8 @@ red circles and blue squares).
       D: loss(real, right) -> real,  (real, wrong) -> fake,  (fake, right) -> fake
          with the two "fake" terms weighted 1/2 each (``mismatch_weight=0.5``);
          ``mismatch_weight=0`` is the plain conditional D (the ablation).
+      D itself is a projection D by default: realism(x) + <W s, features(x)>, so with a
+      sentence vector linear in the words its match term is a sum of per-word checks.
       G: fool D on (G(z, right), right); GAN-INT adds the same on sentence vectors
          halfway between two captions (``interpolate``).
 
@@ -205,22 +207,25 @@ def _check_tokens(tokens, n=None):
 
 # --- the text encoder ------------------------------------------------------------------------
 
-def text_encoder(dim=32, length=LENGTH, name="text_encoder"):
+def text_encoder(dim=32, length=LENGTH, activation=None, name="text_encoder"):
     """Token ids (length,) -> a sentence vector (dim,): an embedding per word, averaged
-    over the words (padding masked out), then a dense layer with tanh."""
+    over the words (padding masked out), then a dense layer. Linear by default, so the
+    sentence vector is a sum of per-word vectors: new word pairs land where their words
+    point (with tanh, 88% of seen and 1% of held-out captions matched; linear with the
+    projection D, 96% and 12%: benchmarks/README.md)."""
     tokens = keras.Input((length,), dtype="int32", name="tokens")
     h = layers.Embedding(len(VOCABULARY), dim, mask_zero=True)(tokens)
     h = layers.GlobalAveragePooling1D()(h)
-    return keras.Model(tokens, layers.Dense(dim, activation="tanh")(h), name=name)
+    return keras.Model(tokens, layers.Dense(dim, activation=activation)(h), name=name)
 
 
-def train_text_encoder(captions, attributes, dim=32, epochs=5, seed=0):
+def train_text_encoder(captions, attributes, dim=32, epochs=5, activation=None, seed=0):
     """Train :func:`text_encoder` to name the four attributes of each caption (one
     softmax head each), then freeze it. Returns (encoder, accuracy on these captions)."""
     tokens = encode_captions(list(captions))
     attributes = np.asarray(attributes, "int32")
     keras.utils.set_random_seed(int(seed))
-    enc = text_encoder(dim)
+    enc = text_encoder(dim, activation=activation)
     heads = [layers.Dense(len(v), name=k)(enc.output) for k, v in ATTRIBUTES.items()]
     model = keras.Model(enc.input, heads)
     model.compile(keras.optimizers.Adam(1e-2),
@@ -261,7 +266,8 @@ def text_generator(latent_dim=32, text_dim=32, size=16, filters=64, name="text_g
     return keras.Model([z, s], out, name=name)
 
 
-def text_discriminator(size=16, text_dim=32, filters=64, name="text_discriminator"):
+def text_discriminator(size=16, text_dim=32, filters=64, projection=False,
+                       name="text_discriminator"):
     """(image, sentence vector) -> one score. Two strided convolutions reduce the image to
     a (size/4)^2 map; the compressed sentence vector is copied to every position of that
     map and joined to it, so a 1x1 convolution can check image and text together."""
@@ -269,6 +275,12 @@ def text_discriminator(size=16, text_dim=32, filters=64, name="text_discriminato
     s = keras.Input((text_dim,), name="sentence")
     h = layers.LeakyReLU(0.2)(layers.Conv2D(filters, 4, strides=2, padding="same")(x))
     h = layers.LeakyReLU(0.2)(layers.Conv2D(2 * filters, 4, strides=2, padding="same")(h))
+    if projection:
+        # a projection D (Miyato & Koyama 2018): score = psi(phi(x)) + <W s, phi(x)>; with a
+        # sentence vector that is a sum over words, the match term is a sum of per-word checks
+        phi = layers.LeakyReLU(0.2)(layers.Dense(4 * filters)(layers.Flatten()(h)))
+        match = layers.Dot(axes=1)([phi, layers.Dense(4 * filters, use_bias=False)(s)])
+        return keras.Model([x, s], layers.Add()([layers.Dense(1)(phi), match]), name=name)
     t = layers.LeakyReLU(0.2)(layers.Dense(text_dim)(s))
     t = layers.UpSampling2D(size // 4)(layers.Reshape((1, 1, text_dim))(t))
     h = layers.Concatenate()([h, t])
@@ -472,12 +484,15 @@ class TextGAN(GAN):
 
 
 def text2image_gan(encoder, size=16, latent_dim=32, mismatch_weight=0.5, interpolate=0.0,
-                   lr=(2e-4, 2e-4), g_filters=32, d_filters=32, seed=0, **kwargs):
-    """A compiled TextGAN of the course's size on a trained, frozen text encoder."""
+                   lr=(2e-4, 2e-4), g_filters=32, d_filters=32, projection=True, seed=0,
+                   **kwargs):
+    """A compiled TextGAN of the course's size on a trained, frozen text encoder; its D
+    is a projection D by default (``projection=False``: the sentence joined to D's
+    feature map, as in the paper)."""
     keras.utils.set_random_seed(int(seed))
     dim = int(encoder.outputs[0].shape[-1])
     gan = TextGAN(text_generator(latent_dim, dim, size, g_filters),
-                  text_discriminator(size, dim, d_filters), encoder,
+                  text_discriminator(size, dim, d_filters, projection), encoder,
                   mismatch_weight=mismatch_weight, interpolate=interpolate, seed=seed, **kwargs)
     gan.compile(keras.optimizers.Adam(lr[0], beta_1=0.5),
                 keras.optimizers.Adam(lr[1], beta_1=0.5), jit_compile=False)
