@@ -68,6 +68,11 @@ from .video import (  # noqa: E402
     DVDGAN, bouncing_sprites, clip_generator, motion_stats, spatial_discriminator,
     temporal_discriminator)
 # --- end of video ---
+# --- text to image (issue 10) ---
+from .text2image import (  # noqa: E402
+    TextGAN, encode_captions, shape_scenes, text_discriminator, text_encoder, text_generator,
+    train_text_encoder)
+# --- end of text to image ---
 from .settings import describe_environment, pick, seed_everything, smoke_mode  # noqa: E402
 # What GANs are for (lesson 15): used as modules, gankit.augment and gankit.anomaly
 from . import anomaly, augment  # noqa: E402,F401

@@ -20,7 +20,8 @@ translation in ``images``. LAPGAN
 (``lapgan-fashion``) writes ``images`` like any image recipe.
 
 Video recipes (``dvdgan-sprites``) write ``videos`` (N, T, H, W, C) in [-1, 1] and
-``images``, their first frames.
+``images``, their first frames. The text-to-image recipe (``text2image-shapes``) writes
+``images`` and ``captions`` (N,) str: the sentence each image was drawn for.
 """
 import argparse
 import pathlib

@@ -373,6 +373,36 @@ RECIPES.update({r.name: r for r in VIDEO})
 # --- end of lesson 14's recipes ---
 
 
+# --- Text to image (lesson 14, issue 10) ----------------------------------------------------
+
+def _captioned_scenes(seed):
+    from .text2image import encode_captions, shape_scenes
+
+    images, captions, _ = shape_scenes(8192, seed=seed)
+    return images, encode_captions(captions)
+
+
+def text2image_shapes(seed=0, name="text2image-shapes", mismatch_weight=0.5, interpolate=1.0):
+    """A compiled GAN-CLS (with GAN-INT) for 16x16 captioned scenes, on a text encoder
+    trained here first (a few seconds) to name the attributes of the training captions."""
+    from .text2image import shape_scenes, text2image_gan, train_text_encoder
+
+    _, captions, attributes = shape_scenes(2048, seed=seed + 1)
+    encoder, _ = train_text_encoder(captions, attributes, seed=seed)
+    return text2image_gan(encoder, mismatch_weight=mismatch_weight, interpolate=interpolate,
+                          lr=(5e-4, 5e-4), seed=seed,
+                          info={"recipe": name, "kind": "images", "dataset": "shape-scenes"})
+
+
+TEXT_TO_IMAGE = [
+    Recipe("text2image-shapes", "GAN-CLS on generated 16x16 scenes described by sentences: a "
+           "frozen text encoder, a matching-aware D; held-out colour-shape pairs", "images",
+           "shape-scenes", 64, lambda s: text2image_shapes(s), _captioned_scenes),
+]
+RECIPES.update({r.name: r for r in TEXT_TO_IMAGE})
+# --- end of lesson 14's text-to-image recipes ---
+
+
 def get_recipe(name):
     """The :class:`Recipe` called ``name``, or an error that lists the names."""
     if name not in RECIPES:

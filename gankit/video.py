@@ -393,20 +393,16 @@ def show_clips(clips, ncols=8, title=None, scale=4):
 
 
 def filmstrip(clips, n=4, title=None):
-    """A figure with one row per clip and one column per frame."""
-    import matplotlib.pyplot as plt
+    """A figure with one row per clip and one column per frame (``gankit.image_grid``,
+    with the frames' times under the columns)."""
+    from .plots import image_grid
 
-    x = check_clips(clips)[:n, ..., 0]
-    rows, t = x.shape[:2]
-    fig, axes = plt.subplots(rows, t, figsize=(0.8 * t, 0.8 * rows + 0.4), squeeze=False)
-    for r in range(rows):
-        for c in range(t):
-            axes[r, c].imshow(x[r, c], cmap="gray", vmin=-1, vmax=1)
-            axes[r, c].set_xticks([])
-            axes[r, c].set_yticks([])
-            if r == 0:
-                axes[r, c].set_title(f"t={c}", fontsize=8)
-    if title:
-        fig.suptitle(title)
+    x = check_clips(clips)[:n]
+    rows, t, h, w = x.shape[:4]
+    fig = image_grid(x.reshape((rows * t,) + x.shape[2:]), ncols=t, title=title,
+                     row_labels=[f"clip {r + 1}" for r in range(rows)])
+    ax = fig.axes[0]
+    ax.set_xticks([c * (w + 1) + w / 2 - 0.5 for c in range(t)])
+    ax.set_xticklabels([f"t={c}" for c in range(t)], fontsize=8)
     fig.tight_layout()
     return fig

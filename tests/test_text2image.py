@@ -1,0 +1,129 @@
+"""Text to image: the captioned scenes, the tokenizer, the judge and a tiny GAN-CLS."""
+import numpy as np
+import pytest
+
+import keras
+import gankit
+from gankit import text2image as t2i
+from gankit.cli import main
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    _, captions, attributes = t2i.shape_scenes(1024, seed=1)
+    enc, acc = t2i.train_text_encoder(captions, attributes, dim=16, epochs=5, seed=0)
+    assert acc > 0.95  # it names the attributes of the captions it learned from
+    return enc
+
+
+def tiny(encoder, seed=0, **kwargs):
+    return t2i.text2image_gan(encoder, latent_dim=8, lr=(2e-3, 2e-3), g_filters=16,
+                              d_filters=16, seed=seed, **kwargs)
+
+
+def test_scenes_have_the_promised_shape_range_and_are_repeatable():
+    x, captions, attributes = gankit.shape_scenes(60, seed=3)
+    assert x.shape == (60, 16, 16, 3) and x.dtype == np.float32
+    assert x.min() == -1.0 and x.max() == 1.0
+    assert attributes.shape == (60, 4) and captions.shape == (60,)
+    assert captions[0] == t2i.caption(attributes[0])
+    y, c2, _ = gankit.shape_scenes(60, seed=3)
+    assert np.array_equal(x, y) and list(captions) == list(c2)
+    assert not np.array_equal(x, gankit.shape_scenes(60, seed=4)[0])
+    # the shape's colour is the only lit channel
+    lit = (x > -1).any((1, 2))
+    assert np.array_equal(lit.argmax(1), attributes[:, 1]) and lit.sum(1).max() == 1
+
+
+def test_held_out_pairs_never_appear_in_training_captions_but_their_words_do():
+    _, captions, attributes = gankit.shape_scenes(3000, seed=0)
+    text = " | ".join(captions)
+    assert "red square" not in text and "blue circle" not in text
+    for word in ("red", "square", "blue", "circle"):
+        assert f" {word}" in text
+    _, held, _ = gankit.shape_scenes(200, seed=0, which="held-out")
+    assert all("red square" in c or "blue circle" in c for c in held)
+    assert len(t2i.combinations(which="seen")) + len(t2i.combinations(which="held-out")) == 72
+
+
+def test_tokenizer_round_trip_and_its_error_names_the_word():
+    tokens = gankit.encode_captions(["a big red circle at the top", "A small blue square"])
+    assert tokens.shape == (2, t2i.LENGTH) and tokens.dtype == np.int32
+    assert [t2i.VOCABULARY[i] for i in tokens[0]] == "a big red circle at the top".split()
+    assert tokens[1, 4:].tolist() == [0, 0, 0]  # padded
+    with pytest.raises(gankit.BadInputError, match="'purple'.*knows only: a, small"):
+        gankit.encode_captions(["a big purple circle on the left"])
+
+
+def test_the_attribute_classifiers_read_real_scenes():
+    clf = t2i.train_attribute_classifier(seed=0)  # the lesson's judge: 4,096 scenes, 3 epochs
+    x, _, attributes = gankit.shape_scenes(400, seed=7, held_out=(), which="all")
+    acc = t2i.attribute_accuracy(clf, x, attributes)
+    assert acc["all"] > 0.97 and min(acc.values()) > 0.97
+    shuffled = t2i.attribute_accuracy(clf, x, attributes[::-1])
+    assert shuffled["all"] < 0.2  # captions that do not belong score near chance
+
+
+def test_d_learns_to_check_the_sentence_and_g_changes(encoder):
+    x, captions, _ = gankit.shape_scenes(32 * 16, seed=0)
+    gan = tiny(encoder)
+    before = [w.copy() for w in gan.generator.get_weights()]
+    frozen = [w.copy() for w in encoder.get_weights()]
+    hist = gan.fit(x, gankit.encode_captions(captions), batch_size=32, epochs=2, verbose=0)
+    assert {"d_loss", "g_loss", "d_real", "d_fake", "d_wrong"} <= set(hist.history)
+    # D already calls a real image with someone else's caption less real than with its own
+    assert hist.history["d_wrong"][-1] < hist.history["d_real"][-1] - 0.05
+    assert any(not np.allclose(a, b) for a, b in zip(before, gan.generator.get_weights()))
+    assert all(np.array_equal(a, b) for a, b in zip(frozen, encoder.get_weights()))
+    images = gan.generate_from_text(["a big red square at the top"] * 3, seed=1)
+    assert images.shape == (3, 16, 16, 3) and np.abs(images).max() <= 1.0
+    p = gan.discriminate(x[:5], captions[:5])
+    assert p.shape == (5,) and ((p > 0) & (p < 1)).all()
+
+
+def test_save_and_load_give_the_same_images(tmp_path, encoder):
+    x, captions, _ = gankit.shape_scenes(64, seed=0)
+    gan = tiny(encoder, mismatch_weight=0.0, interpolate=1.0, held_out=[("green", "triangle")])
+    gan.fit(x, gankit.encode_captions(captions), batch_size=32, epochs=1, verbose=0)
+    gan.save(tmp_path / "t.keras")
+    back = keras.saving.load_model(tmp_path / "t.keras")
+    assert isinstance(back, gankit.TextGAN) and back.mismatch_weight == 0.0
+    assert back.interpolate == 1.0 and back.held_out == [["green", "triangle"]]
+    caps = ["a small green triangle on the left", "a big blue circle at the bottom"]
+    np.testing.assert_allclose(back.generate_from_text(caps, seed=2),
+                               gan.generate_from_text(caps, seed=2), atol=1e-5)
+    back.fit(x, gankit.encode_captions(captions), batch_size=32, epochs=1, verbose=0)
+
+
+def test_bad_input_says_what_to_do(encoder):
+    gan = tiny(encoder)
+    x, captions, _ = gankit.shape_scenes(8, seed=0)
+    tokens = gankit.encode_captions(captions)
+    with pytest.raises(gankit.BadInputError, match="RGB"):
+        gan.fit(x[..., :1], tokens, batch_size=4, epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match=r"\[-1, 1\]"):
+        gan.fit(x * 255, tokens, batch_size=4, epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match="encode_captions"):
+        gan.fit(x, batch_size=4, epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match="one caption per image"):
+        gan.fit(x, tokens[:5], batch_size=4, epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match="'pink'"):
+        gan.generate_from_text(["a pink circle"])
+    with pytest.raises(gankit.BadInputError, match="sentence vector of size 16"):
+        gankit.TextGAN(t2i.text_generator(8, 32), t2i.text_discriminator(16, 32), encoder)
+    with pytest.raises(gankit.BadInputError, match="mismatch_weight"):
+        tiny(encoder, mismatch_weight=1.0)
+    with pytest.raises(gankit.BadInputError, match="colour, shape"):
+        gankit.shape_scenes(4, held_out=[("red", "cube")])
+
+
+def test_cli_sample_writes_images_and_captions(tmp_path, encoder):
+    gan = tiny(encoder, info={"recipe": "text2image-shapes", "kind": "images"})
+    gan.save(tmp_path / "t.keras")
+    assert main(["sample", str(tmp_path / "t.keras"), "--n", "5", "--out",
+                 str(tmp_path / "s.npz"), "--seed", "1"]) == 0
+    out = np.load(tmp_path / "s.npz")
+    assert out["images"].shape == (5, 16, 16, 3) and out["images"].dtype == np.float32
+    assert np.abs(out["images"]).max() <= 1.0
+    assert set(out["captions"]) <= set(gan.captions("seen"))
+    assert "text2image-shapes" in gankit.RECIPES
