@@ -205,7 +205,7 @@ class Pix2Pix(GAN):
         real_scores = D(self._d_inputs(self._noisy(target), source), training=True)
         fake_scores = D(self._d_inputs(self._noisy(fake), source), training=True)
         d_loss = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
-        return d_loss, (real_scores, fake_scores, None)
+        return self._adversarial_on() * d_loss, (real_scores, fake_scores, None)
 
     def _g_loss(self, source, target):
         """G's loss: fool D on (G(input), input), and stay close to the target."""
@@ -213,8 +213,15 @@ class Pix2Pix(GAN):
         fake = G(source, training=True)
         fake_scores = D(self._d_inputs(self._noisy(fake), source), training=True)
         content = content_loss(fake, target, self.content)
-        loss = self.loss_pair.g_loss(fake_scores) + self.content_weight * content
+        loss = (self._adversarial_on() * self.loss_pair.g_loss(fake_scores)
+                + self.content_weight * content)
         return loss, content
+
+    def _adversarial_on(self):
+        """1.0 while the adversarial terms count (always, here); SRGAN turns them off
+        (0.0) for a warm-up. Multiplying a loss by 0 gives zero gradients, so D stands
+        still and G learns from the content loss alone."""
+        return 1.0
 
     def _alternate(self, data):
         source, target = self._unpack(data)

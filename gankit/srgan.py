@@ -17,33 +17,61 @@ PSNR and SSIM, the two classic fidelity scores, are here in NumPy.
 """
 import keras
 import numpy as np
-from keras import layers
+from keras import layers, ops
 
 from .errors import BadInputError
 from .pix2pix import Pix2Pix, _init
 
 
-def _pixel_shuffle(h, filters):
+@keras.saving.register_keras_serializable(package="gankit")
+class ICNR(keras.initializers.Initializer):
+    """ICNR initialisation (Aitken et al. 2017) for a sub-pixel convolution: draw the
+    kernel of *one* sub-pixel and copy it to all ``scale**2`` of them, so that at the
+    start the layer is a convolution followed by nearest-neighbour enlargement: no 2x2
+    checkerboard at step 0. Training then lets the sub-pixels drift apart."""
+
+    def __init__(self, scale=2, initializer=None):
+        self.scale = int(scale)
+        self.initializer = keras.initializers.get(
+            initializer or keras.initializers.RandomNormal(0.0, 0.02))
+
+    def __call__(self, shape, dtype=None):
+        parts = self.scale ** 2
+        if shape[-1] % parts:
+            raise BadInputError(f"ICNR needs a multiple of {parts} output channels; got {shape[-1]}.")
+        one = self.initializer((*shape[:-1], shape[-1] // parts), dtype=dtype)
+        return ops.tile(one, [1] * (len(shape) - 1) + [parts])
+
+    def get_config(self):
+        return {"scale": self.scale,
+                "initializer": keras.initializers.serialize(self.initializer)}
+
+
+def _pixel_shuffle(h, filters, icnr=False):
     """x2 larger by "sub-pixel convolution" (SRGAN's upsampling): a convolution at the
     small size makes 4 * filters channels, which are rearranged into a 2x2 block of
     pixels each. Cheaper than convolving at the large size, and unlike a strided
     transposed convolution every output pixel gets its own weights; with a random
     initialisation the four sub-pixels still start out different, so early in training
-    a faint 2x2 checkerboard shows (lesson 12), which ICNR initialisation would remove."""
+    a faint 2x2 checkerboard shows (lesson 12), unless ``icnr`` starts them equal."""
     size = h.shape[1]
-    h = layers.Conv2D(4 * filters, 3, padding="same", kernel_initializer=_init())(h)
+    h = layers.Conv2D(4 * filters, 3, padding="same",
+                      kernel_initializer=ICNR(2, _init()) if icnr else _init())(h)
     h = layers.Reshape((size, size, 2, 2, filters))(h)
     h = layers.Permute((1, 3, 2, 4, 5))(h)  # (row, sub-row, column, sub-column, filters)
     return layers.Reshape((2 * size, 2 * size, filters))(h)
 
 
-def sr_generator(input_shape=(7, 7, 1), factor=4, filters=32, blocks=2, name="generator"):
+def sr_generator(input_shape=(7, 7, 1), factor=4, filters=32, blocks=2, icnr=False,
+                 name="generator"):
     """SRGAN's generator, small: a convolution, ``blocks`` residual blocks at low
     resolution (cheap; without SRGAN's batch norm, as EDSR (Lim et al. 2017) found
     better for super-resolution, and as short runs need: batch norm's running
     statistics lag behind the weights after a few hundred steps), then x2 sub-pixel
     upsampling steps (halving the filters each time) until the image is ``factor``
-    times larger, tanh at the end."""
+    times larger, tanh at the end. ``icnr=True`` initialises the upsampling with
+    :class:`ICNR` (no checkerboard at the start; off by default because on
+    Fashion-MNIST it made the content model learn more slowly: benchmarks/README)."""
     steps = int(np.log2(factor))
     if 2 ** steps != factor or factor < 2:
         raise BadInputError(f"factor should be a power of 2 (2, 4, 8); got {factor}.")
@@ -58,7 +86,7 @@ def sr_generator(input_shape=(7, 7, 1), factor=4, filters=32, blocks=2, name="ge
     h = layers.Add()([h, first])
     for _ in range(steps):
         filters = max(filters // 2, 8)
-        h = layers.PReLU(shared_axes=[1, 2])(_pixel_shuffle(h, filters))
+        h = layers.PReLU(shared_axes=[1, 2])(_pixel_shuffle(h, filters, icnr))
     out = layers.Conv2D(input_shape[-1], 3, padding="same", activation="tanh",
                         kernel_initializer=_init(), name="high_res")(h)
     return keras.Model(x_in, out, name=name)
@@ -68,16 +96,35 @@ def sr_generator(input_shape=(7, 7, 1), factor=4, filters=32, blocks=2, name="ge
 class SRGAN(Pix2Pix):
     """Pix2Pix with SRGAN's defaults: MSE content loss and a generator that makes its
     input larger. D usually sees the large image alone (build it without
-    ``condition_shape``), as in the paper. Fit it on ``(low_res, high_res)``."""
+    ``condition_shape``), as in the paper. Fit it on ``(low_res, high_res)``.
 
-    def __init__(self, generator, discriminator, content_weight=100.0, content="mse", **kwargs):
+    ``warmup_steps``: the paper starts SRGAN from a network trained on the content loss
+    alone (SRResNet); here the first ``warmup_steps`` G updates use the content loss
+    only, with D standing still, then the adversarial terms switch on. Starting the
+    adversarial game from a random G wastes the short runs a laptop can afford: D
+    wins at once and G's first steps chase D instead of the image (lesson 12)."""
+
+    def __init__(self, generator, discriminator, content_weight=100.0, content="mse",
+                 warmup_steps=0, **kwargs):
         small = tuple(generator.inputs[0].shape[1:3])
         large = tuple(generator.outputs[0].shape[1:3])
         if not large[0] > small[0]:
             raise BadInputError(f"SRGAN's generator should make its input larger; it maps "
                                 f"{small} to {large}. Use gankit.sr_generator.")
+        if int(warmup_steps) < 0:
+            raise BadInputError(f"warmup_steps should be 0 or more; got {warmup_steps}.")
         super().__init__(generator, discriminator, content_weight=content_weight,
                          content=content, **kwargs)
+        self.warmup_steps = int(warmup_steps)
+
+    def _adversarial_on(self):
+        if not self.warmup_steps:
+            return 1.0
+        done = ops.greater_equal(self.g_optimizer.iterations, self.warmup_steps)
+        return ops.cast(done, "float32")
+
+    def get_config(self):
+        return {**super().get_config(), "warmup_steps": self.warmup_steps}
 
 
 # --- baselines and scores ------------------------------------------------------------------

@@ -145,6 +145,48 @@ def test_srgan_beats_bicubic_on_what_it_trained_for(digits):
                      gankit.patch_discriminator((8, 8, 1), base_filters=8))
 
 
+def test_srgan_warmup_trains_g_on_content_alone_then_switches_d_on(digits, tmp_path):
+    hi = digits[:128]
+    lo = downsample(hi, 2)
+    gankit.seed_everything(0)
+    gan = gankit.SRGAN(gankit.sr_generator((4, 4, 1), factor=2, filters=8, blocks=1),
+                       gankit.patch_discriminator((8, 8, 1), base_filters=8, depth=1),
+                       warmup_steps=4, seed=0)
+    gan.compile(adam(), adam())
+    d0 = [np.array(w) for w in gan.discriminator.weights]
+    g0 = [np.array(w) for w in gan.generator.weights]
+    gan.fit(lo, hi, batch_size=32, epochs=1, verbose=0)  # 4 steps: all warm-up
+    assert int(gan.g_optimizer.iterations) == 4
+    assert all(np.array_equal(a, np.array(b)) for a, b in zip(d0, gan.discriminator.weights))
+    assert not all(np.array_equal(a, np.array(b)) for a, b in zip(g0, gan.generator.weights))
+    gan.fit(lo, hi, batch_size=32, epochs=1, verbose=0)  # 4 more: the adversarial game is on
+    assert not all(np.array_equal(a, np.array(b)) for a, b in zip(d0, gan.discriminator.weights))
+    gan.save(tmp_path / "s.keras")
+    assert keras.saving.load_model(tmp_path / "s.keras").warmup_steps == 4
+    with pytest.raises(gankit.BadInputError, match="warmup_steps"):
+        gankit.SRGAN(gan.generator, gan.discriminator, warmup_steps=-1)
+
+
+def test_icnr_upsampling_starts_without_a_checkerboard():
+    x = np.random.default_rng(0).normal(size=(3, 4, 4, 1)).astype("float32")
+    for icnr in (True, False):
+        gankit.seed_everything(0)
+        out = np.array(keras.Model(*_upsampler(icnr))(x))
+        same = np.allclose(out[:, 0::2, 0::2], out[:, 1::2, 1::2], atol=1e-6) and \
+            np.allclose(out[:, 0::2, 0::2], out[:, 0::2, 1::2], atol=1e-6)
+        assert same == icnr  # ICNR: each 2x2 block starts as one repeated value
+    from gankit.srgan import ICNR
+    with pytest.raises(gankit.BadInputError, match="multiple of 4"):
+        ICNR(2)((3, 3, 8, 6))
+
+
+def _upsampler(icnr):
+    from gankit.srgan import _pixel_shuffle
+
+    x_in = keras.Input((4, 4, 1))
+    return x_in, _pixel_shuffle(x_in, 3, icnr)
+
+
 # --- LAPGAN ----------------------------------------------------------------------------
 
 def test_laplacian_pyramid_adds_back_up_exactly(digits):
@@ -165,6 +207,9 @@ def test_lapgan_trains_every_level_and_round_trips(digits, tmp_path):
     hist = gan.fit(digits[:256], batch_size=64, epochs=1, verbose=0)
     assert {"d_loss_2", "g_loss_4", "d_real_8", "d_loss", "g_loss"} <= set(hist.history)
     assert [int(lv.g_optimizer.iterations) for lv in gan.levels] == [4, 4, 4]
+    assert [lv.content_weight for lv in gan.levels[1:]] == [0.0, 0.0]  # the paper's pure GAN
+    assert [lv.content_weight for lv in lapgan_levels((2, 4, 8), latent_dim=8, base_filters=8,
+                                                      detail_content_weight=10.0)[1:]] == [10.0, 10.0]
     images, stages = gan.generate(5, seed=1, stages=True)
     assert images.shape == (5, 8, 8, 1) and len(stages) == 3
     np.testing.assert_allclose(stages[2]["image"],
