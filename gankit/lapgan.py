@@ -185,10 +185,13 @@ class LAPGAN(keras.Model):
     def metrics(self):
         return [m for lv in self.levels for m in lv.metrics]
 
-    def train_step(self, data):
+    def _refuse_jax(self):
         if _backend() == "jax":
             raise BadInputError("gankit.LAPGAN trains on TensorFlow or PyTorch; on JAX fit each "
                                 "level (gan.levels) on its part of the pyramid yourself.")
+
+    def train_step(self, data):
+        self._refuse_jax()
         x = data[0] if isinstance(data, (tuple, list)) else data
         gs = [x]
         for _ in self.levels[1:]:
@@ -211,6 +214,7 @@ class LAPGAN(keras.Model):
         """``keras.Model.fit`` with :class:`gankit.callbacks.DivergenceGuard`, as GAN.fit."""
         from .callbacks import DivergenceGuard
 
+        self._refuse_jax()  # before Keras's JAX trainer looks for an optimizer LAPGAN lacks
         if not hasattr(self, "lr"):
             self.compile()
         x = args[0] if args else kwargs.get("x")

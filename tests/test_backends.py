@@ -14,10 +14,18 @@ import sys
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-# The GAN models' tests (GAN, ACGAN, InfoGAN), and the losses' (cheap); everything else is
-# backend-free NumPy or TensorFlow-only tooling (the lessons, the CLI's recipes) and runs
-# once, here.
-BACKEND_TESTS = ["tests/test_gan.py", "tests/test_losses.py", "tests/test_control.py"]
+# The GAN models' tests (GAN, ACGAN, InfoGAN, the translation GANs), and the losses' (cheap);
+# everything else is backend-free NumPy or TensorFlow-only tooling (the lessons, the CLI's
+# recipes) and runs once, here.
+BACKEND_TESTS = ["tests/test_gan.py", "tests/test_losses.py", "tests/test_control.py",
+                 # the translation GANs' training steps and .keras round trips (pix2pix,
+                 # SRGAN's warm-up, LAPGAN, CycleGAN learning); their slower quality tests
+                 # run once, here
+                 "tests/test_translation.py::test_pix2pix_save_and_load_give_the_same_outputs",
+                 "tests/test_translation.py::test_srgan_warmup_trains_g_on_content_alone_then_switches_d_on",
+                 "tests/test_translation.py::test_icnr_upsampling_starts_without_a_checkerboard",
+                 "tests/test_translation.py::test_lapgan_trains_every_level_and_round_trips",
+                 "tests/test_translation.py::test_cyclegan_learns_without_pairs_and_round_trips"]
 INSTALL = ("pip install 'gankit[backends]' (CPU-only PyTorch: python3 course.py backends, "
            "or see requirements-backends.txt)")
 
