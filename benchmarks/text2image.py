@@ -7,6 +7,7 @@ numbers), and prints the share of generated images whose attributes match their 
 per attribute and all four at once, next to real scenes and chance.
 
     python benchmarks/text2image.py --steps 1000 --seed 0
+    python benchmarks/text2image.py --steps 1600 --arms cls   # GAN-CLS + INT only
 """
 import argparse
 import time
@@ -22,6 +23,11 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=1000, help="GAN steps per model")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--n", type=int, default=500, help="captions scored per row")
+    p.add_argument("--arms", nargs="+", choices=["cls", "plain"], default=["cls", "plain"],
+                   help="cls: GAN-CLS + INT; plain: the plain conditional D")
+    p.add_argument("--d", choices=["projection", "match", "concat"], default="projection",
+                   help="D's kind: projection (the default), match (projection without its "
+                        "realism term), concat (the paper's: sentence joined to the feature map)")
     args = p.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -35,17 +41,20 @@ def main(argv=None):
           f"classifiers: {t2 - t1:.0f} s")
 
     rows = {}
-    for name, mismatch, interp in [("GAN-CLS + INT", 0.5, 1.0), ("plain conditional D", 0.0, 0.0)]:
+    arms = {"cls": ("GAN-CLS + INT", 0.5, 1.0), "plain": ("plain conditional D", 0.0, 0.0)}
+    for name, mismatch, interp in [arms[a] for a in args.arms]:
         start = time.perf_counter()
         gan = t2i.text2image_gan(encoder, mismatch_weight=mismatch, interpolate=interp,
-                                 lr=(5e-4, 5e-4), seed=args.seed)
+                                 lr=(5e-4, 5e-4), seed=args.seed,
+                                 projection={"projection": True, "match": "match",
+                                             "concat": False}[args.d])
         gan.fit(x, tokens, batch_size=64, epochs=1_000_000, shuffle=True, verbose=0,
                 callbacks=[gankit.StepBudget(args.steps)])
         took = time.perf_counter() - start
         scores = t2i.score_captions(gan, clf, n=args.n, seed=args.seed + 10)
         for which in ("seen", "held-out"):
             rows[f"{name}, {which}"] = scores[which]
-        print(f"{name}: {args.steps} steps in {took:.0f} s")
+        print(f"{name} (D: {args.d}): {args.steps} steps in {took:.0f} s")
     for which in ("seen", "held-out"):
         xr, _, ar = t2i.shape_scenes(args.n, seed=args.seed + 20, which=which)
         rows[f"real scenes, {which}"] = t2i.attribute_accuracy(clf, xr, ar)

@@ -280,6 +280,8 @@ def text_discriminator(size=16, text_dim=32, filters=64, projection=False,
         # sentence vector that is a sum over words, the match term is a sum of per-word checks
         phi = layers.LeakyReLU(0.2)(layers.Dense(4 * filters)(layers.Flatten()(h)))
         match = layers.Dot(axes=1)([phi, layers.Dense(4 * filters, use_bias=False)(s)])
+        if projection == "match":  # no realism term psi: D only checks the words (an experiment)
+            return keras.Model([x, s], match, name=name)
         return keras.Model([x, s], layers.Add()([layers.Dense(1)(phi), match]), name=name)
     t = layers.LeakyReLU(0.2)(layers.Dense(text_dim)(s))
     t = layers.UpSampling2D(size // 4)(layers.Reshape((1, 1, text_dim))(t))
@@ -488,7 +490,8 @@ def text2image_gan(encoder, size=16, latent_dim=32, mismatch_weight=0.5, interpo
                    **kwargs):
     """A compiled TextGAN of the course's size on a trained, frozen text encoder; its D
     is a projection D by default (``projection=False``: the sentence joined to D's
-    feature map, as in the paper)."""
+    feature map, as in the paper; ``"match"``: the projection D without its realism
+    term, benchmarks/text2image.py --d match)."""
     keras.utils.set_random_seed(int(seed))
     dim = int(encoder.outputs[0].shape[-1])
     gan = TextGAN(text_generator(latent_dim, dim, size, g_filters),
