@@ -80,7 +80,10 @@ def check_images(images, shape=None, name="images"):
     """
     arr = np.asarray(images)
     if arr.ndim != 4:
-        hint = " Add a channel axis with x[..., None]." if arr.ndim == 3 else ""
+        hint = ""
+        if arr.ndim == 3:  # one colour image (H, W, 3), or grey images without their channel
+            hint = (" One image? Add the batch axis: x[None]." if arr.shape[-1] in (1, 3)
+                    else " Add a channel axis with x[..., None].")
         raise BadInputError(
             f"{name} should have 4 axes (N, H, W, C); got shape {arr.shape}.{hint}")
     if shape is not None and tuple(arr.shape[1:]) != tuple(shape):

@@ -39,6 +39,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from .data import check_images
 from .errors import BadInputError
 from .gan import GAN, _no_grad
 
@@ -177,19 +178,18 @@ def shape_scenes(n, seed=0, held_out=HELD_OUT, which="seen", size=16):
 
 
 def check_scenes(images, shape=None, name="images"):
-    """Scenes as float32 (N, H, W, 3) in [-1, 1], or a BadInputError that says what to do."""
+    """Scenes as float32 (N, H, W, 3) in [-1, 1], or a BadInputError that says what to do.
+
+    :func:`gankit.check_images` checks the axes, the shape and the range; this adds only
+    that a scene has three colour channels (RGB)."""
     x = np.asarray(images)
-    if x.ndim != 4 or x.shape[-1] != 3:
-        raise BadInputError(f"{name} should have shape (N, height, width, 3) (RGB); got "
-                            f"{x.shape}. One image? Add the batch axis: image[None].")
-    if shape is not None and tuple(x.shape[1:]) != tuple(shape):
-        raise BadInputError(f"{name} should have shape (N, {', '.join(map(str, shape))}); "
-                            f"got {x.shape}.")
-    if not np.isfinite(x).all() or x.min() < -1.0001 or x.max() > 1.0001:
-        raise BadInputError(f"{name} should hold values in [-1, 1]; got "
-                            f"[{np.nanmin(x):.3g}, {np.nanmax(x):.3g}]. Scale pixels p in "
-                            "[0, 255] with p / 127.5 - 1.")
-    return x.astype("float32")
+    if x.ndim == 4 and x.shape[-1] != 3:
+        raise BadInputError(
+            f"{name} should be RGB scenes, shape (N, height, width, 3): a caption names a "
+            f"colour, so the scenes need their 3 colour channels; got {x.shape[-1]} "
+            f"channel(s), shape {x.shape}. Make them with shape_scenes(), or turn grey "
+            "images (..., 1) into RGB ones with np.repeat(x, 3, axis=-1).")
+    return check_images(x, shape, name).astype("float32", copy=False)
 
 
 def _check_tokens(tokens, n=None):

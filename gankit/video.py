@@ -26,6 +26,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from .data import check_images
 from .errors import BadInputError
 from .gan import GAN, _no_grad
 
@@ -75,7 +76,10 @@ def bouncing_sprites(n, frames=8, size=16, radius=2.5, speed=(1.0, 2.0), seed=0)
 
 
 def check_clips(clips, shape=None, name="clips"):
-    """Clips as float32 (N, T, H, W, C) in [-1, 1], or a BadInputError that says what to do."""
+    """Clips as float32 (N, T, H, W, C) in [-1, 1], or a BadInputError that says what to do.
+
+    The axes and the shape are checked here; the values, frame by frame, by
+    :func:`gankit.check_images`."""
     x = np.asarray(clips)
     if x.ndim != 5:
         raise BadInputError(f"{name} should have shape (N, frames, height, width, channels); got "
@@ -83,11 +87,8 @@ def check_clips(clips, shape=None, name="clips"):
     if shape is not None and tuple(x.shape[1:]) != tuple(shape):
         raise BadInputError(f"{name} should have shape (N, {', '.join(map(str, shape))}); "
                             f"got {x.shape}.")
-    if not np.isfinite(x).all() or x.min() < -1.0001 or x.max() > 1.0001:
-        raise BadInputError(f"{name} should hold values in [-1, 1]; got "
-                            f"[{np.nanmin(x):.3g}, {np.nanmax(x):.3g}]. Scale pixels p in "
-                            "[0, 255] with p / 127.5 - 1.")
-    return x.astype("float32")
+    check_images(x.reshape((-1,) + x.shape[2:]), name=name)
+    return x.astype("float32", copy=False)
 
 
 # --- measuring motion and frames --------------------------------------------------------

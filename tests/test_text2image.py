@@ -117,6 +117,28 @@ def test_bad_input_says_what_to_do(encoder):
         gankit.shape_scenes(4, held_out=[("red", "cube")])
 
 
+def test_check_scenes_says_what_was_expected_and_what_to_do():
+    x, _, _ = gankit.shape_scenes(4, seed=0)
+    assert t2i.check_scenes(x.astype("float64")).dtype == np.float32
+    with pytest.raises(gankit.BadInputError,
+                       match=r"RGB scenes.*3 colour channels; got 1 channel.*np\.repeat"):
+        t2i.check_scenes(x[..., :1])
+    with pytest.raises(gankit.BadInputError, match="got 4 channel"):
+        t2i.check_scenes(np.concatenate([x, x[..., :1]], -1))
+    with pytest.raises(gankit.BadInputError, match=r"One image\? Add the batch axis"):
+        t2i.check_scenes(x[0])
+    with pytest.raises(gankit.BadInputError, match=r"\[-1, 1\].*raw pixels.*to_unit_range"):
+        t2i.check_scenes(np.round((x + 1) * 127.5))
+    with pytest.raises(gankit.BadInputError,
+                       match=r"\[-1, 1\] \(the generator ends in tanh\);"
+                             r" got values in \[-1.5, 1.5\]"):
+        t2i.check_scenes(x * 1.5)
+    with pytest.raises(gankit.BadInputError, match="NaN"):
+        t2i.check_scenes(np.where(x > 0, np.nan, x))
+    with pytest.raises(gankit.BadInputError, match=r"\(8, 8, 3\) per image; got \(16, 16, 3\)"):
+        t2i.check_scenes(x, shape=(8, 8, 3))
+
+
 def test_cli_sample_writes_images_and_captions(tmp_path, encoder):
     gan = tiny(encoder, info={"recipe": "text2image-shapes", "kind": "images"})
     gan.save(tmp_path / "t.keras")

@@ -88,6 +88,23 @@ def test_bad_input_says_what_to_do():
         gankit.bouncing_sprites(0)
 
 
+def test_check_clips_says_what_was_expected_and_what_to_do():
+    clips = gankit.bouncing_sprites(3, frames=4, seed=0)
+    assert video.check_clips(clips.astype("float64")).dtype == np.float32
+    with pytest.raises(gankit.BadInputError, match=r"One clip\? Add the batch axis"):
+        video.check_clips(clips[0])
+    with pytest.raises(gankit.BadInputError, match=r"\(N, 8, 16, 16, 1\); got \(3, 4, 16, 16, 1\)"):
+        video.check_clips(clips, shape=(8, 16, 16, 1))
+    # the values of every frame are checked, not only the first
+    late = clips.copy()
+    late[2, 3, 0, 0, 0] = 255.0
+    with pytest.raises(gankit.BadInputError, match=r"clips should lie in \[-1, 1\].*to_unit_range"):
+        video.check_clips(late)
+    late[2, 3, 0, 0, 0] = np.inf
+    with pytest.raises(gankit.BadInputError, match="NaN or infinite"):
+        video.check_clips(late)
+
+
 def test_cli_sample_writes_videos_and_first_frames(tmp_path, capsys):
     gan = tiny(info={"recipe": "dvdgan-sprites", "kind": "videos"})
     gan.save(tmp_path / "v.keras")
