@@ -497,8 +497,10 @@ def text2image_gan(encoder, size=16, latent_dim=32, mismatch_weight=0.5, interpo
     gan = TextGAN(text_generator(latent_dim, dim, size, g_filters),
                   text_discriminator(size, dim, d_filters, projection), encoder,
                   mismatch_weight=mismatch_weight, interpolate=interpolate, seed=seed, **kwargs)
+    # Keras's "auto": XLA where it pays, not on a CPU-only TensorFlow (nor on PyTorch). On
+    # JAX, False would run the step op by op: 15 times slower (0.45 s a step instead of 0.03).
     gan.compile(keras.optimizers.Adam(lr[0], beta_1=0.5),
-                keras.optimizers.Adam(lr[1], beta_1=0.5), jit_compile=False)
+                keras.optimizers.Adam(lr[1], beta_1=0.5), jit_compile="auto")
     return gan
 
 
@@ -516,9 +518,12 @@ def attribute_classifier(size=16, name="attribute_classifier"):
                        name=name)
 
 
-def train_attribute_classifier(n=4096, epochs=3, lr=2e-3, seed=0, size=16):
+def train_attribute_classifier(n=4096, epochs=5, lr=2e-3, seed=0, size=16):
     """:func:`attribute_classifier` trained on ``n`` real scenes of *every* combination
-    (the judge must know red squares even though the GAN never saw one)."""
+    (the judge must know red squares even though the GAN never saw one). Five epochs: after
+    three, how well it read the shapes hung on the seed (79% to 99% of real scenes over
+    seeds 0-3 on TensorFlow, 92% on JAX and 81% on PyTorch with seed 0); after five, 99.8%
+    or more on every run tried (TensorFlow seeds 0-3, JAX 0-1, PyTorch 0)."""
     images, _, attributes = shape_scenes(n, seed=seed, held_out=(), which="all", size=size)
     keras.utils.set_random_seed(int(seed))
     clf = attribute_classifier(size)

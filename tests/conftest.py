@@ -16,3 +16,16 @@ def tiny_gan():
         return gan
 
     return make
+
+
+@pytest.fixture(scope="session")
+def xla_auto():
+    """What Keras's jit_compile="auto" resolves to here: XLA on JAX and on a TensorFlow with
+    a GPU; not on a CPU-only TensorFlow (where it can be far slower), nor on PyTorch."""
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return bool(tf.config.list_physical_devices("GPU"))
+    return keras.backend.backend() == "jax"

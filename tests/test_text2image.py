@@ -16,9 +16,25 @@ def encoder():
     return enc
 
 
-def tiny(encoder, seed=0, **kwargs):
-    return t2i.text2image_gan(encoder, latent_dim=8, lr=(2e-3, 2e-3), g_filters=16,
-                              d_filters=16, seed=seed, **kwargs)
+def tiny(encoder, seed=0, lr=(2e-3, 2e-3), **kwargs):
+    return t2i.text2image_gan(encoder, latent_dim=8, lr=lr, g_filters=16, d_filters=16,
+                              seed=seed, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def trained(encoder):
+    """A tiny GAN-CLS + GAN-INT, 12 steps, shared by the training and the saving tests.
+    Its settings are not the defaults, so that saving must keep them; G learns 10 times
+    slower than D, so D's lead is clear after a few steps (by 0.24 or more over seeds 0-5)."""
+    x, captions, _ = gankit.shape_scenes(32 * 6, seed=0)
+    tokens = gankit.encode_captions(captions)
+    gan = tiny(encoder, mismatch_weight=0.6, interpolate=1.0, lr=(2e-3, 2e-4),
+               held_out=[("green", "triangle")])
+    before = [w.copy() for w in gan.generator.get_weights()]
+    frozen = [w.copy() for w in encoder.get_weights()]
+    hist = gan.fit(x, tokens, batch_size=32, epochs=2, verbose=0)
+    return dict(gan=gan, x=x, captions=captions, tokens=tokens, before=before,
+                frozen=frozen, history=hist.history)
 
 
 def test_scenes_have_the_promised_shape_range_and_are_repeatable():
@@ -56,7 +72,7 @@ def test_tokenizer_round_trip_and_its_error_names_the_word():
 
 
 def test_the_attribute_classifiers_read_real_scenes():
-    clf = t2i.train_attribute_classifier(seed=0)  # the lesson's judge: 4,096 scenes, 3 epochs
+    clf = t2i.train_attribute_classifier(seed=0)  # the lesson's judge: 4,096 scenes, 5 epochs
     x, _, attributes = gankit.shape_scenes(400, seed=7, held_out=(), which="all")
     acc = t2i.attribute_accuracy(clf, x, attributes)
     assert acc["all"] > 0.97 and min(acc.values()) > 0.97
@@ -64,35 +80,33 @@ def test_the_attribute_classifiers_read_real_scenes():
     assert shuffled["all"] < 0.2  # captions that do not belong score near chance
 
 
-def test_d_learns_to_check_the_sentence_and_g_changes(encoder):
-    x, captions, _ = gankit.shape_scenes(32 * 16, seed=0)
-    gan = tiny(encoder)
-    before = [w.copy() for w in gan.generator.get_weights()]
-    frozen = [w.copy() for w in encoder.get_weights()]
-    hist = gan.fit(x, gankit.encode_captions(captions), batch_size=32, epochs=2, verbose=0)
-    assert {"d_loss", "g_loss", "d_real", "d_fake", "d_wrong"} <= set(hist.history)
+def test_d_learns_to_check_the_sentence_and_g_changes(encoder, trained):
+    gan, x, captions, history = (trained[k] for k in ("gan", "x", "captions", "history"))
+    assert {"d_loss", "g_loss", "d_real", "d_fake", "d_wrong"} <= set(history)
     # D already calls a real image with someone else's caption less real than with its own
-    assert hist.history["d_wrong"][-1] < hist.history["d_real"][-1] - 0.05
-    assert any(not np.allclose(a, b) for a, b in zip(before, gan.generator.get_weights()))
-    assert all(np.array_equal(a, b) for a, b in zip(frozen, encoder.get_weights()))
+    assert history["d_wrong"][-1] < history["d_real"][-1] - 0.1
+    assert any(not np.allclose(a, b) for a, b in zip(trained["before"],
+                                                     gan.generator.get_weights()))
+    assert all(np.array_equal(a, b) for a, b in zip(trained["frozen"], encoder.get_weights()))
     images = gan.generate_from_text(["a big red square at the top"] * 3, seed=1)
     assert images.shape == (3, 16, 16, 3) and np.abs(images).max() <= 1.0
     p = gan.discriminate(x[:5], captions[:5])
     assert p.shape == (5,) and ((p > 0) & (p < 1)).all()
 
 
-def test_save_and_load_give_the_same_images(tmp_path, encoder):
-    x, captions, _ = gankit.shape_scenes(64, seed=0)
-    gan = tiny(encoder, mismatch_weight=0.0, interpolate=1.0, held_out=[("green", "triangle")])
-    gan.fit(x, gankit.encode_captions(captions), batch_size=32, epochs=1, verbose=0)
+def test_save_and_load_give_the_same_images(tmp_path, trained, xla_auto):
+    gan = trained["gan"]
     gan.save(tmp_path / "t.keras")
     back = keras.saving.load_model(tmp_path / "t.keras")
-    assert isinstance(back, gankit.TextGAN) and back.mismatch_weight == 0.0
+    assert isinstance(back, gankit.TextGAN) and back.mismatch_weight == 0.6
     assert back.interpolate == 1.0 and back.held_out == [["green", "triangle"]]
+    assert back.jit_compile == gan.jit_compile == xla_auto
     caps = ["a small green triangle on the left", "a big blue circle at the bottom"]
     np.testing.assert_allclose(back.generate_from_text(caps, seed=2),
                                gan.generate_from_text(caps, seed=2), atol=1e-5)
-    back.fit(x, gankit.encode_captions(captions), batch_size=32, epochs=1, verbose=0)
+    before = [w.copy() for w in back.generator.get_weights()]
+    back.fit(trained["x"][:32], trained["tokens"][:32], batch_size=32, epochs=1, verbose=0)
+    assert any(not np.allclose(a, b) for a, b in zip(before, back.generator.get_weights()))
 
 
 def test_bad_input_says_what_to_do(encoder):
