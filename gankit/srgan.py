@@ -20,6 +20,7 @@ import numpy as np
 from keras import layers, ops
 
 from .errors import BadInputError
+from .gan import _no_grad
 from .pix2pix import Pix2Pix, _init
 
 
@@ -33,7 +34,7 @@ class ICNR(keras.initializers.Initializer):
     def __init__(self, scale=2, initializer=None):
         self.scale = int(scale)
         self.initializer = keras.initializers.get(
-            initializer or keras.initializers.RandomNormal(0.0, 0.02))
+            initializer or _init())
 
     def __call__(self, shape, dtype=None):
         parts = self.scale ** 2
@@ -102,7 +103,10 @@ class SRGAN(Pix2Pix):
     alone (SRResNet); here the first ``warmup_steps`` G updates use the content loss
     only, with D standing still, then the adversarial terms switch on. Starting the
     adversarial game from a random G wastes the short runs a laptop can afford: D
-    wins at once and G's first steps chase D instead of the image (lesson 12)."""
+    wins at once and G's first steps chase D instead of the image (lesson 12). With a
+    warm-up the logs add ``adversarial``: the share of the epoch's steps that used the
+    adversarial terms (0 during the warm-up, when ``d_loss`` reads 0 because D stands
+    still; 1 after)."""
 
     def __init__(self, generator, discriminator, content_weight=100.0, content="mse",
                  warmup_steps=0, **kwargs):
@@ -116,6 +120,19 @@ class SRGAN(Pix2Pix):
         super().__init__(generator, discriminator, content_weight=content_weight,
                          content=content, **kwargs)
         self.warmup_steps = int(warmup_steps)
+        self.adversarial_tracker = keras.metrics.Mean(name="adversarial")
+
+    @property
+    def metrics(self):
+        extra = [self.adversarial_tracker] if getattr(self, "warmup_steps", 0) else []
+        return super().metrics + extra
+
+    def _update_trackers(self, *args, **kwargs):
+        if self.warmup_steps:
+            with _no_grad():  # G's counter has moved on: this step was number iterations - 1
+                done = ops.greater(self.g_optimizer.iterations, self.warmup_steps)
+                self.adversarial_tracker.update_state(ops.cast(done, "float32"))
+        return super()._update_trackers(*args, **kwargs)
 
     def _adversarial_on(self):
         if not self.warmup_steps:

@@ -155,11 +155,13 @@ def test_srgan_warmup_trains_g_on_content_alone_then_switches_d_on(digits, tmp_p
     gan.compile(adam(), adam())
     d0 = [np.array(w) for w in gan.discriminator.weights]
     g0 = [np.array(w) for w in gan.generator.weights]
-    gan.fit(lo, hi, batch_size=32, epochs=1, verbose=0)  # 4 steps: all warm-up
+    logs = gan.fit(lo, hi, batch_size=32, epochs=1, verbose=0).history  # 4 steps: all warm-up
     assert int(gan.g_optimizer.iterations) == 4
+    assert logs["adversarial"][-1] == 0.0 and logs["d_loss"][-1] == 0.0  # the logs say why
     assert all(np.array_equal(a, np.array(b)) for a, b in zip(d0, gan.discriminator.weights))
     assert not all(np.array_equal(a, np.array(b)) for a, b in zip(g0, gan.generator.weights))
-    gan.fit(lo, hi, batch_size=32, epochs=1, verbose=0)  # 4 more: the adversarial game is on
+    logs = gan.fit(lo, hi, batch_size=32, epochs=1, verbose=0).history  # 4 more: the game is on
+    assert logs["adversarial"][-1] == 1.0 and logs["d_loss"][-1] > 0.0
     assert not all(np.array_equal(a, np.array(b)) for a, b in zip(d0, gan.discriminator.weights))
     gan.save(tmp_path / "s.keras")
     assert keras.saving.load_model(tmp_path / "s.keras").warmup_steps == 4
