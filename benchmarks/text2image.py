@@ -28,6 +28,9 @@ def main(argv=None):
     p.add_argument("--d", choices=["projection", "match", "concat"], default="projection",
                    help="D's kind: projection (the default), match (projection without its "
                         "realism term), concat (the paper's: sentence joined to the feature map)")
+    p.add_argument("--g", choices=["plain", "layered"], default="plain",
+                   help="G's kind: plain (one convolutional stack) or layered (a mask painted "
+                        "in a colour read from the sentence, text_generator(layered=True))")
     args = p.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -46,6 +49,7 @@ def main(argv=None):
         start = time.perf_counter()
         gan = t2i.text2image_gan(encoder, mismatch_weight=mismatch, interpolate=interp,
                                  lr=(5e-4, 5e-4), seed=args.seed,
+                                 layered=args.g == "layered",
                                  projection={"projection": True, "match": "match",
                                              "concat": False}[args.d])
         gan.fit(x, tokens, batch_size=64, epochs=1_000_000, shuffle=True, verbose=0,
@@ -54,7 +58,7 @@ def main(argv=None):
         scores = t2i.score_captions(gan, clf, n=args.n, seed=args.seed + 10)
         for which in ("seen", "held-out"):
             rows[f"{name}, {which}"] = scores[which]
-        print(f"{name} (D: {args.d}): {args.steps} steps in {took:.0f} s")
+        print(f"{name} (G: {args.g}, D: {args.d}): {args.steps} steps in {took:.0f} s")
     for which in ("seen", "held-out"):
         xr, _, ar = t2i.shape_scenes(args.n, seed=args.seed + 20, which=which)
         rows[f"real scenes, {which}"] = t2i.attribute_accuracy(clf, xr, ar)
