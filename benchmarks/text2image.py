@@ -8,6 +8,7 @@ per attribute and all four at once, next to real scenes and chance.
 
     python benchmarks/text2image.py --steps 1000 --seed 0
     python benchmarks/text2image.py --steps 1600 --arms cls   # GAN-CLS + INT only
+    python benchmarks/text2image.py --steps 800 --arms cls --g factorised
 """
 import argparse
 import time
@@ -28,18 +29,35 @@ def main(argv=None):
     p.add_argument("--d", choices=["projection", "match", "concat"], default="projection",
                    help="D's kind: projection (the default), match (projection without its "
                         "realism term), concat (the paper's: sentence joined to the feature map)")
-    p.add_argument("--g", choices=["plain", "layered"], default="plain",
-                   help="G's kind: plain (one convolutional stack) or layered (a mask painted "
-                        "in a colour read from the sentence, text_generator(layered=True))")
+    p.add_argument("--g", choices=t2i.KINDS, default="plain",
+                   help="G's kind (text_generator(kind=...)): plain (one convolutional stack), "
+                        "layered (a mask painted in a colour read from the sentence) or "
+                        "factorised (layered, on a parsed sentence: the mask reads size, shape "
+                        "and position, the colour only the colour words)")
+    p.add_argument("--encoder", choices=["seen", "all"], default="seen",
+                   help="the captions the text encoder learns from: seen (the GAN's training "
+                        "captions, as in lesson 14) or all (every caption of the grammar, text "
+                        "only: language known from text, no red square ever drawn)")
     args = p.parse_args(argv)
 
     t0 = time.perf_counter()
     x, captions, attributes = t2i.shape_scenes(8192, seed=args.seed)
     tokens = t2i.encode_captions(captions)
-    encoder, acc = t2i.train_text_encoder(captions[:2048], attributes[:2048], seed=args.seed)
+    if args.encoder == "all":
+        _, text, text_attributes = t2i.shape_scenes(2048, seed=args.seed + 30, which="all")
+    else:
+        text, text_attributes = captions[:2048], attributes[:2048]
+    encoder, acc = t2i.train_text_encoder(text, text_attributes, seed=args.seed,
+                                          parse=args.g == "factorised")
     t1 = time.perf_counter()
     clf = t2i.train_attribute_classifier(seed=args.seed)
     t2 = time.perf_counter()
+    held = t2i.combinations(which="held-out")
+    probe, _ = t2i.train_text_encoder(text, text_attributes, seed=args.seed, parse=True)
+    parsed = t2i.encode_text(probe, [t2i.caption(r) for r in held])
+    print(f"text encoder ({args.encoder} captions): held-out captions' colour read right "
+          f"{np.mean(parsed[:, 2:5].argmax(1) == held[:, 1]):.0%}, shape "
+          f"{np.mean(parsed[:, 5:8].argmax(1) == held[:, 2]):.0%}")
     print(f"text encoder: {acc:.1%} of its captions read right ({t1 - t0:.0f} s with the data); "
           f"classifiers: {t2 - t1:.0f} s")
 
@@ -49,7 +67,7 @@ def main(argv=None):
         start = time.perf_counter()
         gan = t2i.text2image_gan(encoder, mismatch_weight=mismatch, interpolate=interp,
                                  lr=(5e-4, 5e-4), seed=args.seed,
-                                 layered=args.g == "layered",
+                                 kind=args.g,
                                  projection={"projection": True, "match": "match",
                                              "concat": False}[args.d])
         gan.fit(x, tokens, batch_size=64, epochs=1_000_000, shuffle=True, verbose=0,

@@ -219,9 +219,14 @@ def text_encoder(dim=32, length=LENGTH, activation=None, name="text_encoder"):
     return keras.Model(tokens, layers.Dense(dim, activation=activation)(h), name=name)
 
 
-def train_text_encoder(captions, attributes, dim=32, epochs=5, activation=None, seed=0):
+def train_text_encoder(captions, attributes, dim=32, epochs=5, activation=None, parse=False,
+                       seed=0):
     """Train :func:`text_encoder` to name the four attributes of each caption (one
-    softmax head each), then freeze it. Returns (encoder, accuracy on these captions)."""
+    softmax head each), then freeze it. Returns (encoder, accuracy on these captions).
+
+    ``parse=True`` returns the encoder *with* its heads, as probabilities: a sentence
+    taken apart into its attributes, :data:`PARSED_DIM` numbers in one block per attribute
+    (size, colour, shape, position), what ``text_generator(kind="factorised")`` reads."""
     tokens = encode_captions(list(captions))
     attributes = np.asarray(attributes, "int32")
     keras.utils.set_random_seed(int(seed))
@@ -234,6 +239,9 @@ def train_text_encoder(captions, attributes, dim=32, epochs=5, activation=None, 
     model.fit(tokens, targets, batch_size=64, epochs=epochs, verbose=0)
     preds = model.predict(tokens, batch_size=1000, verbose=0)
     acc = float(np.mean(np.all([p.argmax(1) == t for p, t in zip(preds, targets)], axis=0)))
+    if parse:
+        probs = [layers.Softmax()(h) for h in model.outputs]
+        enc = keras.Model(enc.input, layers.Concatenate()(probs), name="text_parser")
     enc.trainable = False
     return enc, acc
 
@@ -261,22 +269,69 @@ class Composite(layers.Layer):
         return tuple(input_shapes[0][:-1]) + (3,)
 
 
-def text_generator(latent_dim=32, text_dim=32, size=16, filters=64, layered=False,
-                   name="text_generator"):
-    """(noise, sentence vector) -> an RGB scene. As in the paper, the sentence vector is
-    first compressed by a dense layer (LeakyReLU), then joined to the noise; two
-    transposed convolutions double the size twice, then tanh.
+@keras.saving.register_keras_serializable(package="gankit")
+class AttributeBlock(layers.Layer):
+    """One attribute's block of a parsed sentence (``train_text_encoder(parse=True)``):
+    e.g. "colour" -> its 3 probabilities. How a factorised generator keeps words apart."""
 
-    ``layered=True`` draws the scene in two parts, as LR-GAN does: the convolutions make
-    only a grey *mask* (where the shape is), and a dense layer reads the shape's colour
-    straight from the sentence vector; :class:`Composite` paints the mask in that colour
-    over a background. Colour and shape meet only in that product, which works the same
-    for word pairs training never showed."""
+    def __init__(self, attribute, **kwargs):
+        super().__init__(**kwargs)
+        if attribute not in ATTRIBUTES:
+            raise BadInputError(f"attribute should be one of {list(ATTRIBUTES)}; got "
+                                f"{attribute!r}.")
+        self.attribute = attribute
+        names = list(ATTRIBUTES)
+        self.start = sum(len(ATTRIBUTES[k]) for k in names[:names.index(attribute)])
+        self.stop = self.start + len(ATTRIBUTES[attribute])
+
+    def call(self, parsed):
+        return parsed[:, self.start:self.stop]
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.stop - self.start)
+
+    def get_config(self):
+        return {**super().get_config(), "attribute": self.attribute}
+
+
+PARSED_DIM = sum(len(v) for v in ATTRIBUTES.values())  # 12: a parsed sentence's length
+KINDS = ("plain", "layered", "factorised")
+
+
+def text_generator(latent_dim=32, text_dim=32, size=16, filters=64, kind="plain",
+                   name="text_generator"):
+    """(noise, sentence vector) -> an RGB scene.
+
+    - ``kind="plain"``, as in the paper: the sentence vector is compressed by a dense
+      layer (LeakyReLU) and joined to the noise; two transposed convolutions double the
+      size twice, then tanh.
+    - ``"layered"``, as LR-GAN draws: the same convolutions make only a grey *mask* (where
+      the shape is); a dense layer reads the shape's colour from the sentence vector, and
+      :class:`Composite` paints the mask in that colour over a background.
+    - ``"factorised"``: layered, and each part reads only its own words. It needs a
+      *parsed* sentence (``train_text_encoder(parse=True)``: one block of probabilities
+      per attribute): the mask reads size, shape and position, the colours read the colour
+      block alone. A "red square" is then a square mask painted red, whatever training
+      never showed; in the other two kinds every part reads every word, and learns from
+      the data that squares are never red.
+    """
     if size % 4:
         raise BadInputError(f"size should be a multiple of 4; got {size}.")
+    if kind not in KINDS:
+        raise BadInputError(f"kind should be one of {KINDS}; got {kind!r}.")
+    if kind == "factorised" and text_dim != PARSED_DIM:
+        raise BadInputError(
+            f"kind='factorised' reads a parsed sentence of {PARSED_DIM} numbers (one block per "
+            f"attribute), from train_text_encoder(..., parse=True); got text_dim={text_dim}.")
     z = keras.Input((latent_dim,), name="z")
     s = keras.Input((text_dim,), name="sentence")
-    t = layers.LeakyReLU(0.2)(layers.Dense(text_dim)(s))
+    if kind == "factorised":
+        words_for_mask = layers.Concatenate()(
+            [AttributeBlock(k)(s) for k in ATTRIBUTES if k != "colour"])
+        words_for_colour = AttributeBlock("colour")(s)
+    else:
+        words_for_mask = words_for_colour = s
+    t = layers.LeakyReLU(0.2)(layers.Dense(text_dim)(words_for_mask))
     h = layers.Concatenate()([z, t])
     h = layers.Dense((size // 4) ** 2 * 2 * filters, use_bias=False)(h)
     h = layers.ReLU()(layers.BatchNormalization()(h))
@@ -284,16 +339,15 @@ def text_generator(latent_dim=32, text_dim=32, size=16, filters=64, layered=Fals
     for f in (filters, filters // 2):
         h = layers.Conv2DTranspose(f, 4, strides=2, padding="same", use_bias=False)(h)
         h = layers.ReLU()(layers.BatchNormalization()(h))
-    if not layered:
+    if kind == "plain":
         out = layers.Conv2D(3, 3, padding="same", activation="tanh")(h)
         return keras.Model([z, s], out, name=name)
     mask = layers.Conv2D(1, 3, padding="same", activation="sigmoid", name="mask")(h)
-    fg = layers.Dense(3, activation="tanh", name="colour")(s)
-    # the background reads noise and sentence, and starts dark (tanh(-2)): started bright
-    # and from noise alone, G learnt to paint the shape as "background" in a colour the
-    # sentence could not choose (colour matched 38% of seen captions, chance 33%)
+    fg = layers.Dense(3, activation="tanh", name="colour")(words_for_colour)
+    # the background reads noise only and starts dark (tanh(-2)), so "colour" is the shape's
+    # colour for every word; started bright, G learnt to paint the shape as "background"
     bg = layers.Dense(3, activation="tanh", bias_initializer=keras.initializers.Constant(-2.0),
-                      name="background")(layers.Concatenate()([z, s]))
+                      name="background")(z)
     return keras.Model([z, s], Composite(name="composite")([mask, fg, bg]), name=name)
 
 
@@ -517,15 +571,16 @@ class TextGAN(GAN):
 
 
 def text2image_gan(encoder, size=16, latent_dim=32, mismatch_weight=0.5, interpolate=0.0,
-                   lr=(2e-4, 2e-4), g_filters=32, d_filters=32, projection=True, layered=False,
+                   lr=(2e-4, 2e-4), g_filters=32, d_filters=32, projection=True, kind="plain",
                    seed=0, **kwargs):
     """A compiled TextGAN of the course's size on a trained, frozen text encoder; its D
     is a projection D by default (``projection=False``: the sentence joined to D's
     feature map, as in the paper; ``"match"``: the projection D without its realism
-    term, benchmarks/text2image.py --d match)."""
+    term, benchmarks/text2image.py --d match). ``kind`` is G's: see :func:`text_generator`
+    ("factorised" needs an encoder from ``train_text_encoder(..., parse=True)``)."""
     keras.utils.set_random_seed(int(seed))
     dim = int(encoder.outputs[0].shape[-1])
-    gan = TextGAN(text_generator(latent_dim, dim, size, g_filters, layered),
+    gan = TextGAN(text_generator(latent_dim, dim, size, g_filters, kind),
                   text_discriminator(size, dim, d_filters, projection), encoder,
                   mismatch_weight=mismatch_weight, interpolate=interpolate, seed=seed, **kwargs)
     # Keras's "auto": XLA where it pays, not on a CPU-only TensorFlow (nor on PyTorch). On

@@ -110,10 +110,10 @@ def test_save_and_load_give_the_same_images(tmp_path, trained, xla_auto):
 
 
 def test_layered_generator_paints_one_mask_in_two_colours_and_round_trips(tmp_path, encoder):
-    """text_generator(layered=True): every pixel lies between the background colour and the
+    """text_generator(kind="layered"): every pixel lies between the background colour and the
     shape's colour (one mask), and a TextGAN built on it saves and loads."""
     x, captions, _ = gankit.shape_scenes(64, seed=0)
-    gan = tiny(encoder, layered=True)
+    gan = tiny(encoder, kind="layered")
     gan.fit(x, gankit.encode_captions(captions), batch_size=32, epochs=1, verbose=0)
     caps = ["a big red square on the left", "a small blue triangle at the top"]
     images = gan.generate_from_text(caps, seed=1)
@@ -121,13 +121,49 @@ def test_layered_generator_paints_one_mask_in_two_colours_and_round_trips(tmp_pa
     G = gan.sampler
     s, z = gan.sentence_vectors(caps), np.random.default_rng(1).standard_normal((2, 8))
     fg = keras.ops.convert_to_numpy(G.get_layer("colour")(s))
-    bg = keras.ops.convert_to_numpy(G.get_layer("background")(np.concatenate([z, s], 1)))
+    bg = keras.ops.convert_to_numpy(G.get_layer("background")(z.astype("float32")))
     share = (images - bg[:, None, None]) / (fg - bg)[:, None, None]  # the mask, per channel
     assert share.min() >= -1e-4 and share.max() <= 1 + 1e-4
     np.testing.assert_allclose(share, share[..., :1].repeat(3, -1), atol=1e-3)
     gan.save(tmp_path / "layered.keras")
     back = keras.saving.load_model(tmp_path / "layered.keras")
     np.testing.assert_allclose(back.generate_from_text(caps, seed=1), images, atol=1e-5)
+
+
+def test_factorised_generator_keeps_colour_words_and_shape_words_apart(tmp_path):
+    """The parser reads held-out captions right, and in a factorised G the mask never hears
+    the colour block of the parsed sentence, nor the colour the other blocks."""
+    # text only, from every caption of the grammar (no image of a red square is involved)
+    _, captions, attributes = t2i.shape_scenes(1024, seed=1, which="all")
+    parser, acc = t2i.train_text_encoder(captions, attributes, epochs=5, parse=True, seed=0)
+    assert acc > 0.95 and parser.outputs[0].shape[-1] == t2i.PARSED_DIM == 12
+    rows = t2i.combinations(which="held-out")
+    parsed = t2i.encode_text(parser, [t2i.caption(r) for r in rows])
+    np.testing.assert_allclose(parsed[:, :2].sum(1), 1.0, atol=1e-5)  # size: probabilities
+    assert (parsed[:, 2:5].argmax(1) == rows[:, 1]).mean() > 0.95  # "red" in "red square"
+    assert (parsed[:, 5:8].argmax(1) == rows[:, 2]).mean() > 0.95  # "square" too
+
+    x, caps, _ = gankit.shape_scenes(64, seed=0)
+    gan = tiny(parser, kind="factorised")
+    gan.fit(x, gankit.encode_captions(caps), batch_size=32, epochs=1, verbose=0)
+    G = gan.sampler
+    parts = keras.Model(G.inputs, [G.get_layer("mask").output, G.get_layer("colour").output])
+    z = np.random.default_rng(0).standard_normal((1, 8)).astype("float32").repeat(3, 0)
+    s = gan.sentence_vectors(["a big red square on the left"] * 3)
+    s[1, 2:5] = s[1, [3, 4, 2]]  # another colour, the same size, shape and position
+    s[2, 5:] = s[2, [6, 7, 5, 9, 10, 11, 8]]  # the same colour, another shape and position
+    mask, colour = (keras.ops.convert_to_numpy(o) for o in parts([z, s]))
+    np.testing.assert_allclose(mask[0], mask[1], atol=1e-6)      # colour word changed: same mask
+    assert not np.allclose(mask[0], mask[2], atol=1e-3)          # shape words changed: new mask
+    np.testing.assert_allclose(colour[0], colour[2], atol=1e-6)  # same colour word: same colour
+    gan.save(tmp_path / "factorised.keras")
+    back = keras.saving.load_model(tmp_path / "factorised.keras")
+    np.testing.assert_allclose(back.generate_from_text(caps[:4], seed=1),
+                               gan.generate_from_text(caps[:4], seed=1), atol=1e-5)
+    with pytest.raises(gankit.BadInputError, match="parse=True"):
+        t2i.text_generator(8, 32, kind="factorised")
+    with pytest.raises(gankit.BadInputError, match="kind should be one of"):
+        t2i.text_generator(8, 12, kind="stacked")
 
 
 def test_bad_input_says_what_to_do(encoder):
