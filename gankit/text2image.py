@@ -237,7 +237,8 @@ def train_text_encoder(captions, attributes, dim=32, epochs=5, activation=None, 
                   loss=[keras.losses.SparseCategoricalCrossentropy(from_logits=True)] * 4)
     targets = [attributes[:, i] for i in range(4)]
     model.fit(tokens, targets, batch_size=64, epochs=epochs, verbose=0)
-    preds = model.predict(tokens, batch_size=1000, verbose=0)
+    with _no_grad():  # a direct call: predict() would trace a new function for each encoder
+        preds = [ops.convert_to_numpy(p) for p in model(tokens, training=False)]
     acc = float(np.mean(np.all([p.argmax(1) == t for p, t in zip(preds, targets)], axis=0)))
     if parse:
         probs = [layers.Softmax()(h) for h in model.outputs]
