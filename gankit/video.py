@@ -181,12 +181,16 @@ def spatial_discriminator(size=16, filters=32, name="spatial_d"):
     ], name=name)
 
 
-def temporal_discriminator(frames=8, size=16, filters=32, name="temporal_d"):
-    """Judges a whole clip at half resolution: average-pool each frame by 2, then 3D
-    convolutions that look at several frames at once (motion)."""
+def temporal_discriminator(frames=8, size=16, filters=32, pool=2, name="temporal_d"):
+    """Judges a whole clip at lower resolution: average-pool each frame by ``pool`` (2:
+    half resolution, as DVD-GAN; 1: none), then 3D convolutions that look at several
+    frames at once (motion)."""
+    if pool < 1 or size % pool:
+        raise BadInputError(f"pool should be a whole number >= 1 that divides size={size}; "
+                            f"got {pool}.")
     return keras.Sequential([
         keras.Input((frames, size, size, 1)),
-        layers.AveragePooling3D((1, 2, 2)),
+        layers.AveragePooling3D((1, pool, pool)),
         layers.Conv3D(filters, 3, strides=(1, 2, 2), padding="same"), layers.LeakyReLU(0.2),
         layers.Conv3D(2 * filters, 3, strides=2, padding="same"), layers.LeakyReLU(0.2),
         layers.Flatten(), layers.Dense(1),
@@ -340,14 +344,17 @@ class DVDGAN(GAN):
 
 
 def dvdgan(frames=8, size=16, latent_dim=32, frames_judged=2, temporal_weight=1.0,
-           lr=(6e-4, 6e-4), seed=0, **kwargs):
+           lr=(6e-4, 6e-4), temporal_pool=2, seed=0, **kwargs):
     """A compiled DVDGAN of the course's size: :func:`clip_generator`, a spatial critic
     on ``frames_judged`` frames per clip and a temporal critic at half resolution.
     Adam 6e-4 (beta1 0.5): in 2 minutes on 2 cores it moved the sprites at 0.61 px per
-    frame against 0.23 with 2e-4 (real clips: 1.40)."""
+    frame against 0.23 with 2e-4 (real clips: 1.40). ``temporal_pool=1`` lets the temporal
+    critic see full-resolution frames: the speed came right but the sprites jumped
+    (benchmarks/video.py)."""
     keras.utils.set_random_seed(int(seed))
     gan = DVDGAN(clip_generator(latent_dim, frames, size),
-                 spatial_discriminator(size), temporal_discriminator(frames, size),
+                 spatial_discriminator(size),
+                 temporal_discriminator(frames, size, pool=temporal_pool),
                  frames_judged=frames_judged, temporal_weight=temporal_weight, seed=seed,
                  **kwargs)
     # Keras's "auto": no XLA on a CPU-only TensorFlow, where it runs the 3D transposed

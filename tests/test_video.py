@@ -97,6 +97,16 @@ def test_bad_input_says_what_to_do():
         video.dvdgan(frames=4, frames_judged=5)
     with pytest.raises(gankit.BadInputError, match="positive"):
         gankit.bouncing_sprites(0)
+    with pytest.raises(gankit.BadInputError, match="divides size"):
+        video.temporal_discriminator(4, 16, pool=3)
+
+
+def test_temporal_critic_pools_as_asked():
+    """pool=2 judges 8x8 frames (DVD-GAN's half resolution), pool=1 the full 16x16."""
+    for pool, side in ((2, 8), (1, 16)):
+        d = video.temporal_discriminator(4, 16, pool=pool)
+        assert d.layers[0].output.shape[2:4] == (side, side)
+        assert d(np.zeros((2, 4, 16, 16, 1), "float32")).shape == (2, 1)
 
 
 def test_check_clips_says_what_was_expected_and_what_to_do():
