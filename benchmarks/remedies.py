@@ -78,7 +78,7 @@ def se(values):
 
 
 def toy_table(args):
-    for dataset in ("ring8", "grid25"):
+    for dataset in args.datasets:
         print(f"\n{dataset}: modes / % high quality, mean +- s.e. over seeds "
               f"{args.seeds}, {args.steps:,} generator steps each; PacGAN Table 1: "
               f"{PACGAN[dataset]}")
@@ -143,6 +143,8 @@ def main():
     p.add_argument("--steps", type=int, default=4000, help="generator steps per 2D run")
     p.add_argument("--fashion-steps", type=int, default=600, help="generator steps per image run")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--datasets", nargs="+", default=["ring8", "grid25"],
+                   choices=["ring8", "grid25"], help="which 2D mixtures to run")
     p.add_argument("--only", nargs="+", help="run only these remedies (names as printed)")
     p.add_argument("--only-fashion", action="store_true")
     p.add_argument("--skip-fashion", action="store_true")
