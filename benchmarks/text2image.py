@@ -53,7 +53,9 @@ def main(argv=None):
     clf = t2i.train_attribute_classifier(seed=args.seed)
     t2 = time.perf_counter()
     held = t2i.combinations(which="held-out")
-    probe, _ = t2i.train_text_encoder(text, text_attributes, seed=args.seed, parse=True)
+    # the same encoder with its heads kept (the factorised G's already is one)
+    probe = (encoder if args.g == "factorised" else
+             t2i.train_text_encoder(text, text_attributes, seed=args.seed, parse=True)[0])
     parsed = t2i.encode_text(probe, [t2i.caption(r) for r in held])
     print(f"text encoder ({args.encoder} captions): held-out captions' colour read right "
           f"{np.mean(parsed[:, 2:5].argmax(1) == held[:, 1]):.0%}, shape "
