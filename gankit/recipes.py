@@ -362,8 +362,8 @@ def _sprite_clips(seed):
 
 
 def dvdgan_sprites(seed=0, name="dvdgan-sprites", temporal_weight=1.0):
-    """A compiled DVD-GAN for 8-frame 16x16 clips of bouncing sprites (no XLA: its 3D
-    transposed convolutions are far slower under XLA on CPU)."""
+    """A compiled DVD-GAN for 8-frame 16x16 clips of bouncing sprites (``video.dvdgan``:
+    no XLA on a CPU-only TensorFlow, which ran 3D transposed convolutions far slower)."""
     from .video import dvdgan
 
     return dvdgan(temporal_weight=temporal_weight, seed=seed,

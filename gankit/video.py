@@ -114,6 +114,9 @@ def motion_stats(clips, reference=None, smooth=0.5):
     - ``acceleration``: mean size of the change of displacement from frame to frame
       (pixels per frame^2): near 0 for constant velocity (real clips: only the bounces);
     - ``smooth_share``: share of frame triples whose acceleration is below ``smooth``;
+    - ``relative_acceleration``: acceleration / speed. A sprite that barely moves also
+      barely accelerates, so a slow, jittery G can look smooth by the two numbers above;
+      this one cannot be won by moving slowly (real clips: about 0.34);
     - ``acc_distance`` (with ``reference``, e.g. real clips): the 1D Wasserstein distance
       between the two sets' acceleration sizes (0 = moves like the reference).
     """
@@ -123,6 +126,7 @@ def motion_stats(clips, reference=None, smooth=0.5):
     out = {"speed": float(np.linalg.norm(vel, axis=-1).mean()),
            "acceleration": float(acc.mean()),
            "smooth_share": float((acc < smooth).mean())}
+    out["relative_acceleration"] = out["acceleration"] / max(out["speed"], 1e-6)
     if reference is not None:
         ref = np.linalg.norm(np.diff(np.diff(centres_of_mass(reference), axis=1), axis=1),
                              axis=-1).ravel()
@@ -150,24 +154,50 @@ def frame_kid(clips, real_clips, n=1000, seed=0):
 
 # --- the networks ------------------------------------------------------------------------
 
-def clip_generator(latent_dim=32, frames=8, size=16, filters=64, name="clip_generator"):
-    """Noise -> a clip: a dense layer to a small (frames/2, size/4, size/4) volume, then
-    two 3D transposed convolutions that double time and space, then tanh."""
+GENERATOR_KINDS = ("2+1d", "3d")
+
+
+def clip_generator(latent_dim=32, frames=8, size=16, filters=64, kind="2+1d",
+                   name="clip_generator"):
+    """Noise -> a clip (frames, size, size, 1) in [-1, 1]: a dense layer to a small
+    (frames/2, size/4, size/4) volume, then layers that double time and space, then tanh.
+
+    ``kind="2+1d"`` (the default) splits time from space, as DVD-GAN's own G does: time
+    is doubled and mixed by (3, 1, 1) convolutions, and each frame is drawn by 2D
+    transposed convolutions shared by all frames. ``kind="3d"`` doubles both with 3D
+    transposed convolutions. On a CPU the 3D one took 3.6 times longer per training step
+    (0.91 s against 0.25 s), and at the same 240 steps its frames were worse (frame KID
+    0.18 against 0.02; ``benchmarks/video.py --steps 240 --g 2+1d 3d``)."""
     if frames % 2 or size % 4:
         raise BadInputError(f"frames should be even and size a multiple of 4; got "
                             f"{frames}, {size}.")
-    return keras.Sequential([
-        keras.Input((latent_dim,)),
-        layers.Dense((frames // 2) * (size // 4) ** 2 * filters, use_bias=False),
+    if kind not in GENERATOR_KINDS:
+        raise BadInputError(f"kind should be one of {GENERATOR_KINDS}; got {kind!r}.")
+    start = [keras.Input((latent_dim,)),
+             layers.Dense((frames // 2) * (size // 4) ** 2 * filters, use_bias=False),
+             layers.BatchNormalization(), layers.ReLU(),
+             layers.Reshape((frames // 2, size // 4, size // 4, filters))]
+    if kind == "3d":
+        return keras.Sequential(start + [
+            layers.Conv3DTranspose(filters // 2, 4, strides=(2, 2, 2), padding="same",
+                                   use_bias=False),
+            layers.BatchNormalization(), layers.ReLU(),
+            layers.Conv3DTranspose(filters // 4, (3, 4, 4), strides=(1, 2, 2), padding="same",
+                                   use_bias=False),
+            layers.BatchNormalization(), layers.ReLU(),
+            layers.Conv3D(1, 3, padding="same", activation="tanh"),
+        ], name=name)
+    per_frame = layers.TimeDistributed  # the same 2D layer on every frame
+    return keras.Sequential(start + [
+        layers.UpSampling3D((2, 1, 1)),  # twice the frames
+        layers.Conv3D(filters, (3, 1, 1), padding="same", use_bias=False),  # mix in time
         layers.BatchNormalization(), layers.ReLU(),
-        layers.Reshape((frames // 2, size // 4, size // 4, filters)),
-        layers.Conv3DTranspose(filters // 2, 4, strides=(2, 2, 2), padding="same",
-                               use_bias=False),
+        per_frame(layers.Conv2DTranspose(filters // 2, 4, strides=2, padding="same",
+                                         use_bias=False)),  # twice the size
+        layers.Conv3D(filters // 2, (3, 1, 1), padding="same", use_bias=False),
         layers.BatchNormalization(), layers.ReLU(),
-        layers.Conv3DTranspose(filters // 4, (3, 4, 4), strides=(1, 2, 2), padding="same",
-                               use_bias=False),
-        layers.BatchNormalization(), layers.ReLU(),
-        layers.Conv3D(1, 3, padding="same", activation="tanh"),
+        per_frame(layers.Conv2DTranspose(1, 4, strides=2, padding="same",
+                                         activation="tanh")),
     ], name=name)
 
 
@@ -344,15 +374,16 @@ class DVDGAN(GAN):
 
 
 def dvdgan(frames=8, size=16, latent_dim=32, frames_judged=2, temporal_weight=1.0,
-           lr=(6e-4, 6e-4), temporal_pool=2, seed=0, **kwargs):
+           lr=(6e-4, 6e-4), temporal_pool=2, g_kind="2+1d", seed=0, **kwargs):
     """A compiled DVDGAN of the course's size: :func:`clip_generator`, a spatial critic
     on ``frames_judged`` frames per clip and a temporal critic at half resolution.
-    Adam 6e-4 (beta1 0.5): in 2 minutes on 2 cores it moved the sprites at 0.61 px per
-    frame against 0.23 with 2e-4 (real clips: 1.40). ``temporal_pool=1`` lets the temporal
-    critic see full-resolution frames: the speed came right but the sprites jumped
+    ``g_kind`` is :func:`clip_generator`'s ``kind``. Adam 6e-4 (beta1 0.5): in 2 minutes
+    on 2 cores the 3D G moved the sprites at 0.61 px per frame against 0.23 with 2e-4
+    (real clips: 1.40). ``temporal_pool=1`` lets the temporal critic see full-resolution
+    frames: with the 3D G the speed came right but the sprites jumped
     (benchmarks/video.py)."""
     keras.utils.set_random_seed(int(seed))
-    gan = DVDGAN(clip_generator(latent_dim, frames, size),
+    gan = DVDGAN(clip_generator(latent_dim, frames, size, kind=g_kind),
                  spatial_discriminator(size),
                  temporal_discriminator(frames, size, pool=temporal_pool),
                  frames_judged=frames_judged, temporal_weight=temporal_weight, seed=seed,

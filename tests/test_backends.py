@@ -37,9 +37,10 @@ MODEL_TESTS = [
     "tests/test_video.py::test_save_and_load_give_the_same_clips",
 ]
 # Each group is its own run (and its own time limit). The GAN tests' time on JAX is in
-# compiling, the video tests' in running 3D transposed convolutions, which XLA's cheapest
-# optimisation level runs 20 to 370 times slower (8 steps of the tiny DVDGAN: 9 minutes
-# instead of 1), so only the first group gets it.
+# compiling, the video tests' in running 3D convolutions, which XLA's cheapest
+# optimisation level ran 20 to 370 times slower (8 steps of the tiny DVDGAN with its
+# earlier 3D transposed convolutions: 9 minutes instead of 1), so only the first group
+# gets it.
 GROUPS = {"gan": (BACKEND_TESTS, True), "text2image+video": (MODEL_TESTS, False)}
 INSTALL = ("pip install 'gankit[backends]' (CPU-only PyTorch: python3 course.py backends, "
            "or see requirements-backends.txt)")

@@ -55,6 +55,28 @@ def test_constant_velocity_has_no_acceleration_and_shuffled_frames_do():
     assert video.frame_kid(shuffled, real) < 0.01  # the frames alone are as good as real ones
 
 
+def test_relative_acceleration_sees_jitter_that_slowness_hides():
+    real = gankit.bouncing_sprites(300, speed=(0.5, 0.5), seed=1)
+    # a sprite that stays put but jitters by one pixel: slow, and never moving steadily
+    shifts = np.random.default_rng(0).integers(0, 2, size=(300, real.shape[1]))
+    jitter = np.stack([np.stack([np.roll(c[0], s, axis=1) for s in row])
+                       for c, row in zip(real, shifts)])
+    good, bad = gankit.motion_stats(real), gankit.motion_stats(jitter)
+    assert bad["speed"] < 0.8 and good["relative_acceleration"] < 0.2
+    assert bad["relative_acceleration"] > 1.0
+
+
+@pytest.mark.parametrize("kind", video.GENERATOR_KINDS)
+def test_both_generator_kinds_make_clips(kind):
+    g = video.clip_generator(8, 4, 16, filters=16, kind=kind)
+    clips = keras.ops.convert_to_numpy(g(np.zeros((3, 8), "float32")))
+    assert clips.shape == (3, 4, 16, 16, 1) and np.abs(clips).max() <= 1.0
+    names = {type(layer).__name__ for layer in g.layers}
+    # 2+1d: frames drawn by 2D layers shared over time; 3d: 3D transposed convolutions
+    assert ("Conv3DTranspose" in names) == (kind == "3d")
+    assert ("TimeDistributed" in names) == (kind == "2+1d")
+
+
 def test_the_critics_learn_and_g_changes_in_a_few_steps(trained):
     gan, x, history = trained["gan"], trained["x"], trained["history"]
     assert {"d_loss", "g_loss", "t_real", "t_fake", "d_real", "d_fake"} <= set(history)
@@ -99,6 +121,8 @@ def test_bad_input_says_what_to_do():
         gankit.bouncing_sprites(0)
     with pytest.raises(gankit.BadInputError, match="divides size"):
         video.temporal_discriminator(4, 16, pool=3)
+    with pytest.raises(gankit.BadInputError, match="kind should be one of"):
+        video.clip_generator(kind="4d")
 
 
 def test_temporal_critic_pools_as_asked():
