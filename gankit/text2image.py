@@ -70,26 +70,39 @@ def caption(attributes):
     return f"a {SIZES[s]} {COLOURS[c]} {SHAPES[k]} {POSITIONS[p]}"
 
 
+def _word_attribute(word):
+    """(attribute index, value index) of one attribute word, or None."""
+    for a, values in enumerate(ATTRIBUTES.values()):
+        if word in values:
+            return a, values.index(word)
+    return None
+
+
 def _check_held_out(held_out):
+    """The held-out pairs as tuples of two words from two different attributes: colour and
+    shape, as ("red", "square"), or any other two, as ("triangle", "at the top")."""
     pairs = tuple(tuple(p) for p in held_out)
     for pair in pairs:
-        if len(pair) != 2 or pair[0] not in COLOURS or pair[1] not in SHAPES:
-            raise BadInputError(f"held_out should list (colour, shape) pairs such as "
-                                f"('red', 'square'), colours from {COLOURS} and shapes from "
-                                f"{SHAPES}; got {pair!r}.")
+        where = [_word_attribute(w) for w in pair] if len(pair) == 2 else [None]
+        if None in where or where[0][0] == where[1][0]:
+            raise BadInputError(
+                f"held_out should list pairs of words from two different attributes, such as "
+                f"('red', 'square') or ('triangle', 'at the top'); the words are "
+                f"{', '.join(f'{k}: {v}' for k, v in ATTRIBUTES.items())}; got {pair!r}.")
     return pairs
 
 
 def combinations(held_out=HELD_OUT, which="seen"):
     """Every attribute row (size, colour, shape, position) of the grammar, as an int array:
-    ``which="seen"`` without the held-out colour-shape pairs, ``"held-out"`` only them,
+    ``which="seen"`` without the rows that hold a held-out pair, ``"held-out"`` only them,
     ``"all"`` every one."""
     pairs = _check_held_out(held_out)
     if which not in ("seen", "held-out", "all"):
         raise BadInputError(f"which should be 'seen', 'held-out' or 'all'; got {which!r}.")
+    coded = [[_word_attribute(w) for w in pair] for pair in pairs]
     rows = []
     for row in itertools.product(*(range(len(v)) for v in ATTRIBUTES.values())):
-        out = (COLOURS[row[1]], SHAPES[row[2]]) in pairs
+        out = any(all(row[a] == i for a, i in pair) for pair in coded)
         if which == "all" or out == (which == "held-out"):
             rows.append(row)
     if not rows:
@@ -395,7 +408,8 @@ class TextGAN(GAN):
             conditional D that never sees a wrong sentence.
         interpolate: weight of GAN-INT's term in G's loss (G also fools D on sentence
             vectors halfway between two captions of the batch); 0 = off.
-        held_out: the colour-shape pairs kept out of training (saved with the model).
+        held_out: the word pairs kept out of training, e.g. colour-shape (saved with the
+            model).
         **kwargs: what :class:`gankit.GAN` takes, but ``gradient_penalty``,
             ``clip_weights`` and ``pack``.
 

@@ -62,6 +62,16 @@ def test_held_out_pairs_never_appear_in_training_captions_but_their_words_do():
     assert len(t2i.combinations(which="seen")) + len(t2i.combinations(which="held-out")) == 72
 
 
+def test_any_two_attributes_can_be_held_out():
+    pair = [("triangle", "at the top")]
+    _, captions, _ = gankit.shape_scenes(2000, seed=0, held_out=pair)
+    assert not any("triangle at the top" in c for c in captions)
+    assert any("triangle" in c for c in captions) and any("at the top" in c for c in captions)
+    held = t2i.combinations(pair, which="held-out")
+    assert len(held) == 2 * 3  # sizes x colours
+    assert (held[:, 2] == 2).all() and (held[:, 3] == 2).all()
+
+
 def test_tokenizer_round_trip_and_its_error_names_the_word():
     tokens = gankit.encode_captions(["a big red circle at the top", "A small blue square"])
     assert tokens.shape == (2, t2i.LENGTH) and tokens.dtype == np.int32
@@ -184,8 +194,10 @@ def test_bad_input_says_what_to_do(encoder):
         gankit.TextGAN(t2i.text_generator(8, 32), t2i.text_discriminator(16, 32), encoder)
     with pytest.raises(gankit.BadInputError, match="mismatch_weight"):
         tiny(encoder, mismatch_weight=1.0)
-    with pytest.raises(gankit.BadInputError, match="colour, shape"):
+    with pytest.raises(gankit.BadInputError, match="two different attributes.*got \\('red', 'cube'\\)"):
         gankit.shape_scenes(4, held_out=[("red", "cube")])
+    with pytest.raises(gankit.BadInputError, match="two different attributes"):
+        gankit.shape_scenes(4, held_out=[("red", "blue")])
 
 
 def test_check_scenes_says_what_was_expected_and_what_to_do():
