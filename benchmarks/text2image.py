@@ -38,6 +38,9 @@ def main(argv=None):
     p.add_argument("--held-out", nargs="+", default=[":".join(p) for p in t2i.HELD_OUT],
                    help="word pairs kept out of the GAN's training, as 'red:square' or "
                         "'triangle:at the top' (default: the course's colour-shape pairs)")
+    p.add_argument("--word-dropout", type=float, default=0.0,
+                   help="TextGAN's word_dropout: each caption word but the first left out "
+                        "with this chance during training")
     p.add_argument("--encoder", choices=["seen", "all"], default="seen",
                    help="the captions the text encoder learns from: seen (the GAN's training "
                         "captions, as in lesson 14) or all (every caption of the grammar, text "
@@ -78,6 +81,7 @@ def main(argv=None):
         gan = t2i.text2image_gan(encoder, mismatch_weight=mismatch, interpolate=interp,
                                  lr=(5e-4, 5e-4), seed=args.seed,
                                  kind=args.g, held_out=held_out,
+                                 word_dropout=args.word_dropout,
                                  projection={"projection": True, "match": "match",
                                              "concat": False}[args.d])
         gan.fit(x, tokens, batch_size=64, epochs=1_000_000, shuffle=True, verbose=0,
@@ -86,7 +90,8 @@ def main(argv=None):
         scores = t2i.score_captions(gan, clf, n=args.n, seed=args.seed + 10)
         for which in ("seen", "held-out"):
             rows[f"{name}, {which}"] = scores[which]
-        print(f"{name} (G: {args.g}, D: {args.d}): {args.steps} steps in {took:.0f} s")
+        print(f"{name} (G: {args.g}, D: {args.d}, word dropout {args.word_dropout:g}): "
+              f"{args.steps} steps in {took:.0f} s")
     for which in ("seen", "held-out"):
         xr, _, ar = t2i.shape_scenes(args.n, seed=args.seed + 20, which=which,
                                      held_out=held_out)

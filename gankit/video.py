@@ -116,7 +116,7 @@ def motion_stats(clips, reference=None, smooth=0.5):
     - ``smooth_share``: share of frame triples whose acceleration is below ``smooth``;
     - ``relative_acceleration``: acceleration / speed. A sprite that barely moves also
       barely accelerates, so a slow, jittery G can look smooth by the two numbers above;
-      this one cannot be won by moving slowly (real clips: about 0.34);
+      this one cannot be won by moving slowly (real clips: about 0.33);
     - ``acc_distance`` (with ``reference``, e.g. real clips): the 1D Wasserstein distance
       between the two sets' acceleration sizes (0 = moves like the reference).
     """

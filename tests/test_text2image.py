@@ -104,6 +104,28 @@ def test_d_learns_to_check_the_sentence_and_g_changes(encoder, trained):
     assert p.shape == (5,) and ((p > 0) & (p < 1)).all()
 
 
+def test_word_dropout_leaves_words_out_but_never_the_whole_sentence(encoder):
+    _, captions, _ = gankit.shape_scenes(64, seed=2)
+    tokens = gankit.encode_captions(captions)
+    full = keras.ops.convert_to_numpy(encoder(tokens))
+    gan = tiny(encoder, word_dropout=0.5)
+    _, vectors = gan._unpack((np.zeros((64, 16, 16, 3), "float32"), tokens))
+    vectors = keras.ops.convert_to_numpy(vectors)
+    assert np.isfinite(vectors).all()
+    assert (~np.isclose(vectors, full, atol=1e-5).all(1)).mean() > 0.8  # words left out
+    # nearly every word out: the sentence is "a", never empty (an empty average is NaN)
+    _, vectors = tiny(encoder, word_dropout=0.99)._unpack((None, tokens))
+    vectors = keras.ops.convert_to_numpy(vectors)
+    just_a = keras.ops.convert_to_numpy(encoder(gankit.encode_captions(["a"])))
+    assert np.isfinite(vectors).all()
+    assert np.isclose(vectors, just_a, atol=1e-5).all(1).mean() > 0.8
+    assert tiny(encoder).word_dropout == 0.0
+    config = gan.get_config()
+    assert config["word_dropout"] == 0.5
+    with pytest.raises(gankit.BadInputError, match="word_dropout"):
+        tiny(encoder, word_dropout=1.0)
+
+
 def test_save_and_load_give_the_same_images(tmp_path, trained, xla_auto):
     gan = trained["gan"]
     gan.save(tmp_path / "t.keras")
