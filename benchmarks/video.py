@@ -2,13 +2,14 @@
 
 Trains `video.dvdgan` with each setting asked for, for the same number of generator steps
 (steps, not seconds, so a busy machine does not change the numbers), and prints lesson 14's
-table: the sprites' mean speed and acceleration, the share of smooth frame triples, the
-distance between the acceleration distributions of generated and real clips, and the
-frame KID, next to real clips.
+table: the sprites' mean speed and acceleration, the acceleration relative to the speed
+(which a slow sprite cannot win), the share of smooth frame triples, the distance between
+the acceleration distributions of generated and real clips, and the frame KID, next to
+real clips.
 
     python benchmarks/video.py --steps 240 --pool 2 1      # the temporal critic at half / full resolution
     python benchmarks/video.py --steps 240 --temporal-weight 1 0
-    python benchmarks/video.py --steps 360 --g 2+1d 3d        # the generator's layers
+    python benchmarks/video.py --steps 240 --g 2+1d 3d        # the generator's layers
 
 The seconds per step are printed too: they depend on the machine and on what else it runs.
 """
