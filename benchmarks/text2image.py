@@ -10,8 +10,10 @@ per attribute and all four at once, next to real scenes and chance.
     python benchmarks/text2image.py --steps 1600 --arms cls   # GAN-CLS + INT only
     python benchmarks/text2image.py --steps 800 --arms cls --g factorised
     python benchmarks/text2image.py --steps 800 --encoder all --held-out "triangle:at the top" "circle:on the left"
+    python benchmarks/text2image.py --steps 800 --arms cls --encoder all --attribute-weight 0 1
 """
 import argparse
+import itertools
 import time
 
 import numpy as np
@@ -41,6 +43,16 @@ def main(argv=None):
     p.add_argument("--word-dropout", type=float, default=0.0,
                    help="TextGAN's word_dropout: each caption word but the first left out "
                         "with this chance during training")
+    p.add_argument("--attribute-weight", type=float, nargs="+", default=[0.0],
+                   help="TextGAN's attribute_weight (D also names each attribute of the image, "
+                        "ACGAN-style, and G is rewarded when it reads what the caption says); "
+                        "several values train one model each")
+    p.add_argument("--attribute-head", choices=["plain", "colour-blind"], default="plain",
+                   help="D's attribute head: on D's features, or colour-blind (size, shape and "
+                        "position read from the image in grey)")
+    p.add_argument("--imagine", type=float, default=0.0,
+                   help="TextGAN's imagine: G also learns on captions of the whole grammar, "
+                        "judged by D's attribute head (needs --attribute-weight > 0)")
     p.add_argument("--encoder", choices=["seen", "all"], default="seen",
                    help="the captions the text encoder learns from: seen (the GAN's training "
                         "captions, as in lesson 14) or all (every caption of the grammar, text "
@@ -76,12 +88,22 @@ def main(argv=None):
 
     rows = {}
     arms = {"cls": ("GAN-CLS + INT", 0.5, 1.0), "plain": ("plain conditional D", 0.0, 0.0)}
-    for name, mismatch, interp in [arms[a] for a in args.arms]:
+    for (name, mismatch, interp), weight in itertools.product(
+            [arms[a] for a in args.arms], args.attribute_weight):
+        if len(args.attribute_weight) > 1 or weight:
+            name = f"{name}, attributes x{weight:g}"
+            if weight and args.attribute_head != "plain":
+                name += f" ({args.attribute_head})"
+            if weight and args.imagine:
+                name += f", imagine x{args.imagine:g}"
         start = time.perf_counter()
         gan = t2i.text2image_gan(encoder, mismatch_weight=mismatch, interpolate=interp,
                                  lr=(5e-4, 5e-4), seed=args.seed,
                                  kind=args.g, held_out=held_out,
-                                 word_dropout=args.word_dropout,
+                                 word_dropout=args.word_dropout, attribute_weight=weight,
+                                 attribute_head={"plain": True}.get(args.attribute_head,
+                                                                    args.attribute_head),
+                                 imagine=args.imagine if weight else 0.0,
                                  projection={"projection": True, "match": "match",
                                              "concat": False}[args.d])
         gan.fit(x, tokens, batch_size=64, epochs=1_000_000, shuffle=True, verbose=0,
@@ -91,7 +113,7 @@ def main(argv=None):
         for which in ("seen", "held-out"):
             rows[f"{name}, {which}"] = scores[which]
         print(f"{name} (G: {args.g}, D: {args.d}, word dropout {args.word_dropout:g}): "
-              f"{args.steps} steps in {took:.0f} s")
+              f"{args.steps} steps in {took:.0f} s", flush=True)
     for which in ("seen", "held-out"):
         xr, _, ar = t2i.shape_scenes(args.n, seed=args.seed + 20, which=which,
                                      held_out=held_out)

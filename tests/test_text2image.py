@@ -109,12 +109,12 @@ def test_word_dropout_leaves_words_out_but_never_the_whole_sentence(encoder):
     tokens = gankit.encode_captions(captions)
     full = keras.ops.convert_to_numpy(encoder(tokens))
     gan = tiny(encoder, word_dropout=0.5)
-    _, vectors = gan._unpack((np.zeros((64, 16, 16, 3), "float32"), tokens))
+    _, (vectors, _) = gan._unpack((np.zeros((64, 16, 16, 3), "float32"), tokens))
     vectors = keras.ops.convert_to_numpy(vectors)
     assert np.isfinite(vectors).all()
     assert (~np.isclose(vectors, full, atol=1e-5).all(1)).mean() > 0.8  # words left out
     # nearly every word out: the sentence is "a", never empty (an empty average is NaN)
-    _, vectors = tiny(encoder, word_dropout=0.99)._unpack((None, tokens))
+    _, (vectors, _) = tiny(encoder, word_dropout=0.99)._unpack((None, tokens))
     vectors = keras.ops.convert_to_numpy(vectors)
     just_a = keras.ops.convert_to_numpy(encoder(gankit.encode_captions(["a"])))
     assert np.isfinite(vectors).all()
@@ -124,6 +124,55 @@ def test_word_dropout_leaves_words_out_but_never_the_whole_sentence(encoder):
     assert config["word_dropout"] == 0.5
     with pytest.raises(gankit.BadInputError, match="word_dropout"):
         tiny(encoder, word_dropout=1.0)
+
+
+def test_attribute_head_learns_what_the_words_name_and_round_trips(tmp_path, encoder):
+    """attribute_weight: the caption's words become one-hot labels per attribute, D's
+    image-only head learns them on real scenes, and G's loss has the same term; imagine
+    adds captions of the whole grammar (held-out pairs included) to G's loss."""
+    x, captions, attributes = gankit.shape_scenes(32 * 8, seed=3)
+    tokens = gankit.encode_captions(captions)
+    gan = tiny(encoder, attribute_weight=1.0, interpolate=1.0, attribute_head="colour-blind",
+               imagine=1.0)
+    _, (_, targets) = gan._unpack((x, tokens))
+    targets = keras.ops.convert_to_numpy(targets)
+    ends = np.cumsum([len(v) for v in t2i.ATTRIBUTES.values()])
+    for i, (e, values) in enumerate(zip(ends, t2i.ATTRIBUTES.values())):
+        block = targets[:, e - len(values):e]
+        assert (block.sum(1) == 1).all() and (block.argmax(1) == attributes[:, i]).all()
+    imagined = {" ".join(t2i.VOCABULARY[t] for t in row if t) for row in gan._all_tokens}
+    assert imagined == {t2i.caption(a) for a in t2i.combinations(which="all")}
+    assert "a big red square at the top" in imagined  # held out of the images, not the text
+
+    def head(images):
+        return keras.ops.convert_to_numpy(
+            gan.discriminator([images, gan.sentence_vectors(captions)])[1])
+
+    # colour-blind: swapping the colour channels changes the colour logits only
+    a, b = head(x), head(x[..., ::-1])
+    assert np.allclose(np.delete(a, np.s_[2:5], 1), np.delete(b, np.s_[2:5], 1), atol=1e-5)
+    assert not np.allclose(a[:, 2:5], b[:, 2:5], atol=1e-3)
+    before = float(t2i._attribute_loss(head(x), targets))
+    gan.fit(x, tokens, batch_size=32, epochs=3, verbose=0)
+    assert float(t2i._attribute_loss(head(x), targets)) < 0.8 * before  # D learnt to name them
+    p = gan.discriminate(x[:4], captions[:4])
+    assert p.shape == (4,) and ((p > 0) & (p < 1)).all()
+    gan.save(tmp_path / "a.keras")
+    back = keras.saving.load_model(tmp_path / "a.keras")
+    assert back.attribute_weight == 1.0 and back.imagine == 1.0
+    np.testing.assert_allclose(back.discriminate(x[:4], captions[:4]), p, atol=1e-5)
+    before = [w.copy() for w in back.generator.get_weights()]
+    back.fit(x[:32], tokens[:32], batch_size=32, epochs=1, verbose=0)
+    assert any(not np.allclose(u, v) for u, v in zip(before, back.generator.get_weights()))
+    with pytest.raises(gankit.BadInputError, match="attribute_head=True"):
+        t2i.TextGAN(tiny(encoder).generator, tiny(encoder).discriminator, encoder,
+                    attribute_weight=1.0)
+    with pytest.raises(gankit.BadInputError, match="attribute_head=False"):
+        t2i.TextGAN(gan.generator, gan.discriminator, encoder)
+    with pytest.raises(gankit.BadInputError, match="imagine"):
+        tiny(encoder, imagine=1.0)
+    with pytest.raises(gankit.BadInputError, match="colour-blind"):
+        t2i.text_discriminator(attribute_head="grey")
 
 
 def test_save_and_load_give_the_same_images(tmp_path, trained, xla_auto):
@@ -254,3 +303,6 @@ def test_cli_sample_writes_images_and_captions(tmp_path, encoder):
     assert np.abs(out["images"]).max() <= 1.0
     assert set(out["captions"]) <= set(gan.captions("seen"))
     assert "text2image-shapes" in gankit.RECIPES
+    recipe = gankit.recipes.get_recipe("text2image-shapes").build(0)  # the composing model
+    assert recipe.attribute_weight == 3.0 and recipe.imagine == 1.0
+    assert any(isinstance(layer, t2i.Grey) for layer in recipe.discriminator.layers)
