@@ -36,7 +36,7 @@ red circles and blue squares).
   and position heads see the image in grey, so they cannot learn that red things are never
   squares. G also learns on *imagined* captions of the whole grammar, which no image goes
   with, judged by D's score and that head. Held-out pairs drawn right: 25-45% without,
-  48-96% with (seeds 0-2, benchmarks/README.md).
+  87-90% with (critic weight 3, seeds 0-2, benchmarks/README.md); neither part alone helps.
 
 - **Measuring**: small attribute classifiers, trained on real scenes, read the size,
   colour, shape and position of each generated image; the share that matches the
@@ -359,6 +359,8 @@ def _attribute_loss(logits, targets):
         loss = loss - ops.mean(ops.sum(targets[:, start:stop] * log_p, axis=-1))
         start = stop
     return loss
+
+
 KINDS = ("plain", "layered", "factorised")
 
 
@@ -485,9 +487,10 @@ class TextGAN(GAN):
         attribute_weight: weight of an ACGAN-style term (Odena et al. 2017): D also names
             each attribute of the *image alone* (``text_discriminator(attribute_head=True)``),
             learning it on real images with the caption's words as labels, and G is
-            rewarded when D's head reads in its image the attributes the caption asks for.
-            The head judges a square by its shape whatever its colour, so a "red square"
-            gets a push towards "square" that no red square in the data gave; 0 = off.
+            rewarded when D's head reads in its image the attributes the caption asks for;
+            0 = off. With ``attribute_head="colour-blind"`` the head judges a square by its
+            shape whatever its colour, so, asked for a red square (``imagine``), G gets a
+            push towards "square" that no red square in the data gave.
         imagine: weight of a term in G's loss on captions drawn from the *whole grammar*
             (text alone, as the encoder learnt), red squares included, that no image goes
             with: G must fool D and have D's attribute head read what the words say. As
