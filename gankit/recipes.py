@@ -56,8 +56,10 @@ def _fashion(seed):
 def fashion_gan(seed=0, conditional=False, name="dcgan-fashion", loss="non-saturating",
                 d_norm="batch", minibatch_std=False, d_steps=1, gradient_penalty=0.0,
                 clip_weights=None, label_smoothing=0.0, instance_noise=0.0, ema=None,
-                lr=(4e-4, 4e-4), betas=(0.5, 0.999), optimizer="adam", jit_compile="auto"):
+                lr=(4e-4, 4e-4), betas=(0.5, 0.999), optimizer="adam", jit_compile="auto",
+                pack=1):
     """A compiled lean DCGAN for 28x28 images; the defaults are the ``dcgan-fashion`` recipe.
+    ``pack``: PacGAN, D sees ``pack`` images side by side as channels.
 
     Chosen with benchmarks/tune_dcgan.py for the best samples in minutes on 2 CPU cores:
     32-64 filters and batch 64 give many more updates per second than the paper's
@@ -67,11 +69,12 @@ def fashion_gan(seed=0, conditional=False, name="dcgan-fashion", loss="non-satur
     """
     classes = 10 if conditional else None
     g = dcgan_generator(latent_dim=64, base_filters=32, kernel_size=4, num_classes=classes)
-    d = dcgan_discriminator(base_filters=32, kernel_size=4, norm=d_norm, num_classes=classes,
-                            projection=conditional, minibatch_std=minibatch_std)
+    d = dcgan_discriminator(image_shape=(28, 28, int(pack)), base_filters=32, kernel_size=4,
+                            norm=d_norm, num_classes=classes, projection=conditional,
+                            minibatch_std=minibatch_std)
     gan = GAN(g, d, loss=loss, d_steps=d_steps, gradient_penalty=gradient_penalty,
               clip_weights=clip_weights, label_smoothing=label_smoothing,
-              instance_noise=instance_noise, ema=ema, seed=seed,
+              instance_noise=instance_noise, pack=pack, ema=ema, seed=seed,
               info={"recipe": name, "kind": "images", "dataset": "fashion-mnist"})
     if optimizer == "rmsprop":
         gan.compile(keras.optimizers.RMSprop(lr[0]), keras.optimizers.RMSprop(lr[1]),

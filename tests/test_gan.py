@@ -251,6 +251,17 @@ def test_packing_shows_d_groups_of_samples_side_by_side():
         gan.discriminate(x)
 
 
+def test_the_image_recipe_packs_images_as_channels():
+    """fashion_gan(pack=2), PacGAN on images (benchmarks/remedies.py's PacGAN2 row): D sees
+    two 28x28 images as one with 2 channels, and the GAN trains."""
+    gan = gankit.recipes.fashion_gan(0, pack=2)
+    assert tuple(gan.discriminator.inputs[0].shape[1:]) == (28, 28, 2) and gan.pack == 2
+    x = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype("float32")
+    assert keras.ops.convert_to_numpy(gan._d_inputs(x, None)).shape == (32, 28, 28, 2)
+    hist = gan.fit(x, batch_size=32, epochs=1, verbose=0)
+    assert np.isfinite(hist.history["d_loss"][-1])
+
+
 def test_callbacks_see_the_weights_of_every_step(tiny_gan):
     # On JAX, fit() keeps the weights outside the variables between steps; a callback
     # must still see each step's weights, through self.model or a GAN it holds itself.
