@@ -11,11 +11,13 @@ import gankit
 from gankit.playground import Playground, TrainingPanel
 
 
-def _wait_until(condition, timeout=30.0):
+def _wait_until(condition, timeout=60.0, state=lambda: ""):
+    """Poll ``condition``; on time-out say what ``state()`` shows (e.g. the status line,
+    where a worker thread that stopped on an error writes it)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting; {state()}")
         time.sleep(0.02)
 
 
@@ -64,7 +66,9 @@ def test_play_trains_in_the_background_and_pause_stops_it():
     frames = pg.frames
     pg.buttons["play"].click()
     assert pg.playing                          # play returned at once: the kernel is free
-    _wait_until(lambda: pg.step_count >= 5 and pg.frames >= frames + 2)
+    _wait_until(lambda: pg.step_count >= 5 and pg.frames >= frames + 2,
+                state=lambda: f"steps {pg.step_count}, frames {pg.frames - frames}, "
+                              f"playing {pg.playing}, status {pg.status.value!r}")
     pg.buttons["pause"].click()
     assert not pg.playing
     held, png = pg.step_count, pg.png
