@@ -12,14 +12,13 @@ class accuracy and the image scores; ``ring8``/``grid25`` train
 gankit.recipes.toy_gan(**options) and print modes / % high quality by the PacGAN
 protocol, the distance of samples to their mode, and with ``--rejection`` the same
 after discriminator rejection sampling (Azadi et al. 2019). ``--r1 GAMMA`` adds a lazy
-R1 penalty (LazyR1 below), a TensorFlow-only probe that is not in gankit.GAN yet. A
-script that prints figures, not a test.
+R1 penalty on D (gankit.LazyR1), on until ``--r1-until`` of the steps (the best-grid25
+recipe: 0.01 until 0.5). A script that prints figures, not a test.
 """
 import argparse
 import json
 import time
 
-import keras
 import numpy as np
 
 import gankit
@@ -41,39 +40,6 @@ class StepBudget(gankit.StepBudget):
             print(f"  step {self.steps}: {self.report()}", flush=True)
 
 
-class LazyR1(keras.callbacks.Callback):
-    """R1 (Mescheder et al. 2018: gamma/2 E||grad_x D(x_real)||^2, which makes GAN training
-    converge where plain gradient steps circle), applied lazily as in StyleGAN2: callbacks
-    run once per ``every`` steps (steps_per_execution), and each time D takes one extra
-    Adam step on the penalty alone, weighted by ``every``, instead of differentiating a
-    gradient at every step. Still not free: 4,000 grid steps took 98 s against 74 s
-    without it. TensorFlow only: a probe for the best-* recipes, not a gankit.GAN option."""
-
-    def __init__(self, gan, x, gamma, every, batch, seed=0):
-        import tensorflow as tf
-
-        super().__init__()
-        if keras.backend.backend() != "tensorflow":
-            raise SystemExit("--r1 is a TensorFlow-only probe; run with KERAS_BACKEND=tensorflow.")
-        self.x, self.batch = np.asarray(x, "float32"), batch
-        self.rng = np.random.default_rng(seed)
-        D, opt, weight = gan.discriminator, gan.d_optimizer, 0.5 * gamma * every
-
-        @tf.function(jit_compile=True)
-        def step(real):
-            with tf.GradientTape() as tape:
-                with tf.GradientTape() as inner:
-                    inner.watch(real)
-                    scores = D(real, training=True)
-                grads = inner.gradient(scores, real)
-                penalty = weight * tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=1))
-            opt.apply(tape.gradient(penalty, D.trainable_variables), D.trainable_variables)
-        self.step = step
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.step(self.x[self.rng.integers(0, len(self.x), self.batch)])
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("what", choices=["cgan", "ring8", "grid25"])
@@ -86,7 +52,9 @@ def main():
     p.add_argument("--rejection", action="store_true")
     p.add_argument("--save", help="save the trained GAN to this .keras file")
     p.add_argument("--r1", type=float, default=0.0, help="gamma of a lazy R1 penalty "
-                   "(ring8/grid25, TensorFlow only; 0 = off)")
+                   "(ring8/grid25; 0 = off)")
+    p.add_argument("--r1-until", type=float, default=1.0, help="R1 is off from this "
+                   "fraction of the steps on (1 = on to the end)")
     p.add_argument("--every", type=int, default=None, help="report every this many steps "
                    "(default: 4 reports)")
     args = p.parse_args()
@@ -119,14 +87,15 @@ def main():
     if args.r1:
         if args.what == "cgan":
             raise SystemExit("--r1 is for ring8 and grid25 (an unconditional D on points).")
-        cbs.append(LazyR1(gan, data[0], args.r1, args.steps_per_execution, batch, args.seed))
+        cbs.append(gankit.LazyR1(data[0], args.r1, budget, until=args.r1_until,
+                                 batch_size=batch, seed=args.seed))
     start = time.perf_counter()
     gan.fit(*data, batch_size=batch, epochs=1_000_000, shuffle=True, verbose=0, callbacks=cbs)
     seconds = time.perf_counter() - start
     if args.save:
         gan.save(args.save)
     print(f"{args.what} seed {args.seed} {args.options} batch {batch} decay {args.decay_from}"
-          f"{f' lazy R1 {args.r1}' if args.r1 else ''}: "
+          f"{f' lazy R1 {args.r1} until {args.r1_until}' if args.r1 else ''}: "
           f"{args.steps} steps in {seconds:.0f} s", flush=True)
     if args.what == "cgan":
         images, labels = gankit.metrics.sample(gan, 5000, seed=2)

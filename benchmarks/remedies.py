@@ -62,11 +62,10 @@ def image_options(options):
     return options
 
 
-def train(build, x, steps, batch_size, decay_from=None):
+def train(build, x, steps, batch_size, recipe=None, seed=0):
+    # recipe: a best-* recipe, trained with its schedule (decaying rates, R1)
     budget = gankit.StepBudget(steps)
-    callbacks = [budget]
-    if decay_from is not None:
-        callbacks.append(gankit.DecayLearningRates(budget, start=decay_from))
+    callbacks = [budget, *(recipe.schedule(budget, x, seed) if recipe else [])]
     gan = build()
     try:
         gan.fit(x, batch_size=batch_size, epochs=1_000_000, verbose=0, callbacks=callbacks)
@@ -94,7 +93,7 @@ def toy_table(args):
                 if name == BEST:
                     recipe = recipes.get_recipe(f"best-{dataset}")
                     gan, sec, diverged = train(lambda: recipe.build(seed), x, args.steps,
-                                               recipe.batch_size, recipe.decay_from)
+                                               recipe.batch_size, recipe, seed)
                     samplers = {name: False, f"{name} + rejection sampling": True}
                 else:
                     gan, sec, diverged = train(

@@ -10,7 +10,7 @@ from here. The public API:
 - gan: GAN (a keras.Model with a custom train_step)
 - acgan, infogan: ACGAN (D also names the class) and InfoGAN (codes found without
   labels), subclasses of GAN that change only its losses
-- callbacks: TimeBudget, StepBudget, DecayLearningRates, ProgressBar, Snapshots, LiveTraining, DivergenceGuard, KIDMonitor
+- callbacks: TimeBudget, StepBudget, DecayLearningRates, LazyR1, ProgressBar, Snapshots, LiveTraining, DivergenceGuard, KIDMonitor
 - plots: image_grid, plot_history, plot_points, plot_2d_gan, animate_samples, plot_kid,
   plot_nearest_neighbours
 - metrics: mode_stats (modes captured on the 2D mixtures); for images, in
@@ -36,8 +36,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 from .callbacks import (  # noqa: E402
-    DecayLearningRates, DivergenceGuard, KIDMonitor, LiveTraining, ProgressBar, Snapshots,
-    StepBudget, TimeBudget)
+    DecayLearningRates, DivergenceGuard, KIDMonitor, LazyR1, LiveTraining, ProgressBar,
+    Snapshots, StepBudget, TimeBudget)
 from .data import (  # noqa: E402
     DATASETS, FASHION_CLASSES, check_images, check_labels, data_source, grid25, load,
     load_digits8, load_fashion_mnist, load_mnist, mixture1d, moons, ring8, spiral,

@@ -8,6 +8,7 @@ import math
 import time
 
 import keras
+import numpy as np
 
 from .errors import BadInputError, TrainingDivergedError
 
@@ -222,6 +223,56 @@ class DecayLearningRates(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         for opt, rate in self._rates:
             opt.learning_rate.assign(rate)
+
+
+class LazyR1(keras.callbacks.Callback):
+    """The R1 penalty, taken lazily, and only while G is still finding the modes.
+
+    R1 (Mescheder et al. 2018) penalises the slope of D at real samples,
+    gamma/2 E||grad_x D(x)||^2: a D kept flat on the data cannot send G round the
+    modes in circles, the non-convergence of lesson 09. Lazily, as StyleGAN2 does:
+    about every ``every`` steps D takes one extra step on the penalty alone
+    (``GAN.r1_step``), on ``batch_size`` real samples drawn from ``data``, weighted by
+    the steps since the last one. From ``until`` (a fraction of ``budget``) on it is
+    off: R1 holds the modes while G explores but blurs them if it stays while the
+    rates fall and G sharpens (benchmarks/README.md, the grid's seed 9).
+    ``data`` is the real samples, or ``(samples, labels)`` for a conditional GAN.
+    """
+
+    def __init__(self, data, gamma, budget=None, until=1.0, every=16, batch_size=256, seed=0):
+        super().__init__()
+        x, labels = data if isinstance(data, tuple) else (data, None)
+        self.x = keras.ops.convert_to_numpy(x).astype("float32")
+        self.labels = None if labels is None else keras.ops.convert_to_numpy(labels)
+        if not gamma > 0 or not 0.0 < until <= 1.0 or int(every) < 1 or int(batch_size) < 1:
+            raise BadInputError(
+                "LazyR1 wants gamma > 0 (0.01 in the best-grid25 recipe), 0 < until <= 1, "
+                f"every >= 1 and batch_size >= 1; got gamma={gamma}, until={until}, "
+                f"every={every}, batch_size={batch_size}.")
+        if until < 1.0 and budget is None:
+            raise BadInputError("LazyR1(until=...) is a fraction of a budget: pass budget= "
+                                "(the TimeBudget or StepBudget of this fit).")
+        self.gamma, self.budget, self.until = float(gamma), budget, float(until)
+        self.every, self.batch_size = int(every), int(batch_size)
+        self.rng = np.random.default_rng(seed)
+        self.steps = 0  # steps since the last R1 step
+        self.taken = 0  # R1 steps taken in this fit
+
+    def on_train_begin(self, logs=None):
+        if not hasattr(self.model, "r1_step"):
+            raise BadInputError("LazyR1 trains the discriminator of a gankit.GAN; "
+                                f"this model is a {type(self.model).__name__}.")
+        self.steps, self.taken = 0, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += steps_in_call(self, batch)
+        if self.steps < self.every or (self.budget is not None
+                                       and self.budget.fraction >= self.until):
+            return
+        pick = self.rng.integers(0, len(self.x), self.batch_size)
+        labels = None if self.labels is None else self.labels[pick]
+        self.model.r1_step(self.x[pick], 0.5 * self.gamma * self.steps, labels)
+        self.steps, self.taken = 0, self.taken + 1
 
 
 class ProgressBar(keras.callbacks.Callback):
@@ -453,6 +504,6 @@ def steps_per_second(budget):
     return budget.steps / max(budget.elapsed, 1e-9)
 
 
-__all__ = ["DivergenceGuard", "TimeBudget", "DecayLearningRates", "steps_done", "ProgressBar",
-           "Snapshots", "LiveTraining",
+__all__ = ["DivergenceGuard", "TimeBudget", "DecayLearningRates", "LazyR1", "steps_done",
+           "ProgressBar", "Snapshots", "LiveTraining",
            "KIDMonitor", "steps_per_second"]

@@ -362,3 +362,35 @@ def test_step_budget_counts_the_short_group_at_an_epoch_end(tiny_gan):
     gan.fit(gankit.ring8(40, seed=0), batch_size=4, epochs=100, verbose=0, callbacks=[budget])
     done = int(keras.ops.convert_to_numpy(gan.g_optimizer.iterations))
     assert done == budget.steps == (14 if groups == 4 else 12)  # 10, then a group of 4
+
+
+def test_r1_steps_flatten_d_at_the_data_and_leave_g_alone(tiny_gan):
+    gan = tiny_gan()
+    gan.compile(keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2))
+    x = data(256)
+    before = float(keras.ops.convert_to_numpy(gan.r1_penalty(x)))
+    g0, d0 = weights(gan.generator), weights(gan.discriminator)
+    for _ in range(30):
+        penalty = gan.r1_step(x, 1.0)
+    assert np.isfinite(float(keras.ops.convert_to_numpy(penalty)))
+    assert float(keras.ops.convert_to_numpy(gan.r1_penalty(x))) < 0.5 * before  # D's slope at the real samples fell
+    assert changed(d0, gan.discriminator) and not changed(g0, gan.generator)
+    assert int(gan.d_optimizer.iterations) == 30 and int(gan.g_optimizer.iterations) == 0
+    with pytest.raises(gankit.BadInputError, match="shape"):
+        gan.r1_step(np.zeros((8, 3), "float32"), 1.0)
+
+
+def test_lazy_r1_steps_every_n_steps_until_its_share_of_the_budget(tiny_gan):
+    groups = 1 if keras.backend.backend() == "torch" else 4  # Keras runs torch 1 by 1
+    gan = tiny_gan()
+    gan.compile(gan.d_optimizer, gan.g_optimizer, steps_per_execution=groups)
+    budget = gankit.StepBudget(40)
+    r1 = gankit.LazyR1(data(1024), 1.0, budget, until=0.5, every=8, batch_size=32)
+    gan.fit(data(1024), batch_size=32, epochs=100, verbose=0, callbacks=[budget, r1])
+    # R1 steps after steps 8 and 16; from step 20 (half the budget) on it is off
+    assert r1.taken == 2
+    assert int(gan.d_optimizer.iterations) == 40 + 2 and int(gan.g_optimizer.iterations) == 40
+    with pytest.raises(gankit.BadInputError, match="gamma > 0"):
+        gankit.LazyR1(data(), 0.0)
+    with pytest.raises(gankit.BadInputError, match="budget"):
+        gankit.LazyR1(data(), 0.01, until=0.5)

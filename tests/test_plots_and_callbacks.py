@@ -230,3 +230,25 @@ def test_nearest_neighbour_plot_shows_each_sample_beside_its_neighbours():
     assert fig.axes[1].get_xlabel() == "d = 0.00"
     with pytest.raises(gankit.BadInputError, match="nearest_neighbours"):
         gankit.plot_nearest_neighbours(fake, train, idx[:, 0])
+
+
+def test_best_grid_recipe_takes_r1_steps_in_its_first_half_only(monkeypatch):
+    recipe = gankit.recipes.get_recipe("best-grid25")
+    budget = gankit.StepBudget(200)
+    x = recipe.load_data(0)[0]
+    decay, r1 = recipe.schedule(budget, x)
+    assert isinstance(decay, gankit.DecayLearningRates) and decay.start == 0.5
+    assert isinstance(r1, gankit.LazyR1) and (r1.gamma, r1.until) == (0.01, 0.5)
+    assert gankit.recipes.get_recipe("best-ring8").schedule(budget, x)[1:] == []  # no R1
+    gan = recipe.build(0)
+    gan.fit(x, batch_size=recipe.batch_size, epochs=10, verbose=0,
+            callbacks=[budget, decay, r1])
+    # 20 steps per call: R1 after steps 20, 40, 60 and 80, off from step 100 on
+    assert r1.taken == 4 and int(gan.d_optimizer.iterations) == 200 + 4
+    # train_recipe trains with the recipe's schedule
+    seen = []
+    schedule = gankit.recipes.Recipe.schedule
+    monkeypatch.setattr(gankit.recipes.Recipe, "schedule",
+                        lambda self, *a, **k: seen.append(self.name) or schedule(self, *a, **k))
+    gankit.train_recipe("best-grid25", minutes=0.01, progress=False)
+    assert seen == ["best-grid25"]
