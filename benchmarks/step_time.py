@@ -2,9 +2,13 @@
 
     python benchmarks/step_time.py cgan-fashion --steps 300
     python benchmarks/step_time.py cgan-fashion --steps 300 --jit-compile
+    python benchmarks/step_time.py best-grid25 --steps 2000 --jit-compile --schedule
 
 Builds the recipe, recompiles it with ``jit_compile`` as asked, times the first 20
 steps (tracing and compiling included) and then ``--steps`` more (the steady state).
+``--schedule`` trains the steady state with the recipe's schedule (Recipe.schedule: the
+learning rates' decay and, for best-grid25, the lazy R1 steps, compiled in the warm-up),
+to see what it costs.
 Run it on an otherwise idle machine. A script that prints figures, not a test.
 """
 import argparse
@@ -20,6 +24,8 @@ def main():
     p.add_argument("recipe")
     p.add_argument("--steps", type=int, default=300)
     p.add_argument("--jit-compile", action="store_true", help="compile the step with XLA")
+    p.add_argument("--schedule", action="store_true",
+                   help="train with the recipe's schedule (decaying rates, R1)")
     args = p.parse_args()
     recipe = gankit.get_recipe(args.recipe)
     gankit.seed_everything(0)
@@ -34,10 +40,17 @@ def main():
     b = recipe.batch_size
     t0 = time.perf_counter()
     gan.fit(*data(b * 20), batch_size=b, epochs=1, verbose=0)
+    callbacks = []
+    if args.schedule:
+        budget = gankit.StepBudget(args.steps)
+        callbacks = [budget, *recipe.schedule(budget, x)]
+        if recipe.r1 is not None:
+            gan.r1_step(x[:b], 1e-9)  # compiles the R1 step now, outside the timing
     t1 = time.perf_counter()
-    gan.fit(*data(b * args.steps), batch_size=b, epochs=1, verbose=0)
+    gan.fit(*data(b * args.steps), batch_size=b, epochs=1, verbose=0, callbacks=callbacks)
     t2 = time.perf_counter()
-    print(f"{args.recipe}, jit_compile={args.jit_compile}: first 20 steps {t1 - t0:.1f} s, "
+    print(f"{args.recipe}, jit_compile={args.jit_compile}"
+          f"{', with its schedule' if args.schedule else ''}: first 20 steps {t1 - t0:.1f} s, "
           f"then {1000 * (t2 - t1) / args.steps:.0f} ms/step")
 
 

@@ -232,19 +232,19 @@ def test_nearest_neighbour_plot_shows_each_sample_beside_its_neighbours():
         gankit.plot_nearest_neighbours(fake, train, idx[:, 0])
 
 
-def test_best_grid_recipe_takes_r1_steps_in_its_first_half_only(monkeypatch):
+def test_best_grid_recipe_takes_r1_steps_until_three_quarters_of_its_budget(monkeypatch):
     recipe = gankit.recipes.get_recipe("best-grid25")
     budget = gankit.StepBudget(200)
     x = recipe.load_data(0)[0]
     decay, r1 = recipe.schedule(budget, x)
     assert isinstance(decay, gankit.DecayLearningRates) and decay.start == 0.5
-    assert isinstance(r1, gankit.LazyR1) and (r1.gamma, r1.until) == (0.01, 0.5)
+    assert isinstance(r1, gankit.LazyR1) and (r1.gamma, r1.until) == (0.01, 0.75)
     assert gankit.recipes.get_recipe("best-ring8").schedule(budget, x)[1:] == []  # no R1
     gan = recipe.build(0)
     gan.fit(x, batch_size=recipe.batch_size, epochs=10, verbose=0,
             callbacks=[budget, decay, r1])
-    # 20 steps per call: R1 after steps 20, 40, 60 and 80, off from step 100 on
-    assert r1.taken == 4 and int(gan.d_optimizer.iterations) == 200 + 4
+    # 20 steps per call: R1 after steps 20, 40, ..., 140, off from step 150 on
+    assert r1.taken == 7 and int(gan.d_optimizer.iterations) == 200 + 7
     # train_recipe trains with the recipe's schedule
     seen = []
     schedule = gankit.recipes.Recipe.schedule
