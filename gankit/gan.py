@@ -298,6 +298,8 @@ class GAN(keras.Model):
         E||grad_x D(x)||^2. A D kept flat where the data is cannot send G round the
         modes in circles, which is what a GAN that hops between modes does."""
         real = ops.convert_to_tensor(real, "float32")
+        if labels is not None:
+            labels = ops.convert_to_tensor(labels, "int32")
         grads = self._input_gradient(
             lambda x: self.discriminator(self._d_inputs(x, labels), training=True), real)
         return ops.mean(ops.sum(ops.square(grads), axis=list(range(1, len(grads.shape)))))

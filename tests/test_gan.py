@@ -394,3 +394,16 @@ def test_lazy_r1_steps_every_n_steps_until_its_share_of_the_budget(tiny_gan):
         gankit.LazyR1(data(), 0.0)
     with pytest.raises(gankit.BadInputError, match="budget"):
         gankit.LazyR1(data(), 0.01, until=0.5)
+
+
+def test_lazy_r1_draws_the_labels_with_the_samples_for_a_conditional_gan():
+    gankit.seed_everything(0)
+    g = gankit.mlp_generator(4, (2,), hidden=(16,), output_activation=None, num_classes=3)
+    d = gankit.mlp_discriminator((2,), hidden=(16,), num_classes=3)
+    gan = gankit.GAN(g, d, seed=0)
+    gan.compile()
+    x, y = data(), np.arange(256) % 3
+    assert np.isfinite(float(keras.ops.convert_to_numpy(gan.r1_penalty(x, y))))
+    r1 = gankit.LazyR1((x, y), 1.0, every=1, batch_size=32)
+    gan.fit(x, y, batch_size=64, epochs=2, verbose=0, callbacks=[r1])
+    assert r1.taken == 8 and int(gan.d_optimizer.iterations) == 8 + 8
