@@ -200,6 +200,7 @@ class GAN(keras.Model):
                 "estimates. Pass two instances, e.g. keras.optimizers.Adam(2e-4) twice.")
         self._compile_kwargs = {k: v for k, v in kwargs.items()
                                 if k in ("jit_compile", "steps_per_execution", "run_eagerly")}
+        self._r1_fn = None  # r1_step compiles anew, for these optimizers
         # Slots now, not at the first step: a GAN saved before any training then loads
         # with its optimizers' state, without Keras's "skipping variable loading" warning.
         self._build_optimizers()

@@ -376,6 +376,10 @@ def test_r1_steps_flatten_d_at_the_data_and_leave_g_alone(tiny_gan):
     assert float(keras.ops.convert_to_numpy(gan.r1_penalty(x))) < 0.5 * before  # D's slope at the real samples fell
     assert changed(d0, gan.discriminator) and not changed(g0, gan.generator)
     assert int(gan.d_optimizer.iterations) == 30 and int(gan.g_optimizer.iterations) == 0
+    gan.compile(keras.optimizers.Adam(0.0), keras.optimizers.Adam(0.0))  # new optimizers
+    d1 = weights(gan.discriminator)
+    gan.r1_step(x, 1.0)
+    assert int(gan.d_optimizer.iterations) == 1 and not changed(d1, gan.discriminator)
     with pytest.raises(gankit.BadInputError, match="shape"):
         gan.r1_step(np.zeros((8, 3), "float32"), 1.0)
 
