@@ -107,13 +107,18 @@ def test_variants_train(tiny_gan, kwargs):
                    for w in gan.discriminator.trainable_weights) <= 0.01 + 1e-7
 
 
-def test_conditional_gan_trains_and_generates_classes():
+def conditional_gan():
+    """A small compiled conditional 2D GAN (3 classes), and 256 points with labels."""
     gankit.seed_everything(0)
     g = gankit.mlp_generator(4, (2,), hidden=(16,), output_activation=None, num_classes=3)
     d = gankit.mlp_discriminator((2,), hidden=(16,), num_classes=3)
     gan = gankit.GAN(g, d, seed=0)
     gan.compile()
-    x, y = data(), np.arange(256) % 3
+    return gan, data(), np.arange(256) % 3
+
+
+def test_conditional_gan_trains_and_generates_classes():
+    gan, x, y = conditional_gan()
     gan.fit(x, y, batch_size=64, epochs=1, verbose=0)
     assert gan.num_classes == 3 and gan.generate(5).shape == (5, 2)
     with pytest.raises(gankit.BadInputError, match=r"\(images, labels\)"):
@@ -401,12 +406,7 @@ def test_lazy_r1_steps_every_n_steps_until_its_share_of_the_budget(tiny_gan):
 
 
 def test_lazy_r1_draws_the_labels_with_the_samples_for_a_conditional_gan():
-    gankit.seed_everything(0)
-    g = gankit.mlp_generator(4, (2,), hidden=(16,), output_activation=None, num_classes=3)
-    d = gankit.mlp_discriminator((2,), hidden=(16,), num_classes=3)
-    gan = gankit.GAN(g, d, seed=0)
-    gan.compile()
-    x, y = data(), np.arange(256) % 3
+    gan, x, y = conditional_gan()
     assert np.isfinite(float(keras.ops.convert_to_numpy(gan.r1_penalty(x, y))))
     r1 = gankit.LazyR1((x, y), 1.0, every=1, batch_size=32)
     gan.fit(x, y, batch_size=64, epochs=2, verbose=0, callbacks=[r1])
