@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Set up and open the GAN course, or run its tests. Needs only Python 3.10+.
+"""Set up and open the GAN course, or run its tests. Needs only Python 3.11+.
 
     python3 course.py           # install what is missing, open JupyterLab on lessons/
+                                # (--port=N: start looking for a free port at N)
     python3 course.py test      # the same plus JAX and PyTorch (CPU), run the whole test suite
     python3 course.py backends  # only add JAX and PyTorch (CPU) to .venv/
     python3 course.py assign    # assignments: student versions and grading bundles
@@ -16,6 +17,9 @@ backends, which the tests also train every GAN on (requirements-backends.txt).
 import hashlib
 import os
 import pathlib
+import secrets
+import signal
+import socket
 import subprocess
 import sys
 import venv
@@ -52,9 +56,9 @@ def run(cmd, **kwargs):
 def ensure_environment(backends=False):
     """Create .venv/ and install the pins (and the JAX/PyTorch ones if ``backends``) unless
     the stamp says they are there already. A full install also satisfies the plain one."""
-    if sys.version_info < (3, 10):
-        sys.exit(f"The course needs Python 3.10 or newer (3.11 is tested); this is "
-                 f"{sys.version.split()[0]}. Run this file with a newer python3.")
+    if sys.version_info < (3, 11):
+        sys.exit(f"The course needs Python 3.11 or newer (its pinned Keras, NumPy and JAX do); "
+                 f"this is {sys.version.split()[0]}. Run this file with a newer python3.")
     if not venv_python().exists():
         print(f"Creating a virtual environment in {VENV.name}/ ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
@@ -93,7 +97,9 @@ def install_backends(py):
 
 
 def main(argv):
-    command = argv[0] if argv else "open"
+    if not argv or (argv[0].startswith("--") and argv[0] != "--help"):
+        argv = ["open", *argv]                  # python3 course.py [--port=N]
+    command = argv[0]
     if command in ("-h", "--help", "help"):
         print(__doc__)
         return 0
@@ -119,14 +125,76 @@ def main(argv):
         # otter-grader is pinned in requirements.txt; the work is done by the course's Python
         return subprocess.run([py, str(ROOT / "assignments" / "manage.py"), command, *argv[1:]],
                               env=env).returncode
+    return open_course(py, env, list(argv[1:]))
+
+
+def free_port(first=8888, tries=50):
+    """The first port from ``first`` on that nothing listens on (on 127.0.0.1)."""
+    for port in range(first, first + tries):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            if os.name != "nt":   # as the server will: a port just freed is free
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    sys.exit(f"Ports {first} to {first + tries - 1} are all taken: stop another Jupyter "
+             "server, or ask for another port: python3 course.py --port=9999")
+
+
+def has_display():
+    """Whether a web browser could open a window here (Linux needs an X or Wayland screen)."""
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def open_course(py, env, extra):
+    """JupyterLab on lessons/, from any folder, as root too, with or without a screen.
+    The URL with its token is printed before the server starts; Ctrl-C stops it (status 0)."""
+    args = ["--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+            "--ServerApp.answer_yes=True"]   # one Ctrl-C stops it, no y/n question
+    wanted_port = 8888
+    for a in list(extra):                       # python3 course.py --port=9000
+        if a.startswith("--port="):
+            wanted_port = int(a.split("=", 1)[1])
+            extra.remove(a)
+    port = free_port(wanted_port)
+    if port != wanted_port:
+        print(f"Port {wanted_port} is taken (another Jupyter?); using port {port}.", flush=True)
+    args.append(f"--ServerApp.port={port}")
+    token = secrets.token_hex(24)
+    args.append(f"--IdentityProvider.token={token}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        print("You are root (as in many Docker containers, cloud machines and WSL set-ups). "
+              "Jupyter refuses root by default because notebook code runs with root's rights; "
+              "the course allows it here: open only your own notebooks.", flush=True)
+        args.append("--ServerApp.allow_root=True")
+    if not has_display():
+        args.append("--no-browser")
     print("Opening JupyterLab on the lessons. Start with 00_setup.ipynb; "
           "press Ctrl-C here to stop.", flush=True)
+    print(f"Open the course in your browser: http://127.0.0.1:{port}/lab?token={token}",
+          flush=True)
+    server = subprocess.Popen([py, "-m", "jupyter", "lab", *args, *extra],
+                              cwd=ROOT / "lessons", env=env)
+    if hasattr(signal, "SIGTERM"):   # stopped by a process manager: stop the server too
+        signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        return subprocess.run([py, "-m", "jupyter", "lab", *argv[1:]],
-                              cwd=ROOT / "lessons", env=env).returncode
-    except KeyboardInterrupt:
+        return server.wait()
+    except KeyboardInterrupt:    # the server got the same Ctrl-C and is stopping its kernels
+        try:
+            server.wait(timeout=30)
+        except (KeyboardInterrupt, subprocess.TimeoutExpired):
+            server.terminate()
+            server.wait()
+        print("JupyterLab stopped.", flush=True)
         return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        sys.exit("Stopped (Ctrl-C).")

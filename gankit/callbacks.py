@@ -293,9 +293,10 @@ class ProgressBar(keras.callbacks.Callback):
         from tqdm.auto import tqdm
 
         total = int(round(self.budget.seconds))
+        # tqdm writes the postfix with a leading ", ": "... 81/180 s, step 8,220, d_loss 0.993"
         self.bar = tqdm(total=total, desc=self.desc, unit="s", leave=True,
-                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s "
-                                   "[{postfix}]")
+                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s"
+                                   "{postfix}")
         self._n = self._counted = 0
 
     def on_train_batch_end(self, batch, logs=None):

@@ -253,3 +253,9 @@ class Lab:
 def lab(page, jupyter_lab):
     url, token, _ = jupyter_lab
     return Lab(page, url, token)
+
+
+@pytest.fixture(scope="module")
+def lab_at(page):
+    """Lab for a JupyterLab that the test started itself: lab_at(base_url, token)."""
+    return lambda url, token: Lab(page, url, token)
