@@ -24,12 +24,14 @@ Video recipes (``dvdgan-sprites``) write ``videos`` (N, T, H, W, C) in [-1, 1] a
 ``images`` and ``captions`` (N,) str: the sentence each image was drawn for.
 """
 import argparse
+import math
+import os
 import pathlib
 import sys
 
 import numpy as np
 
-from .errors import GanKitError
+from .errors import BadInputError, GanKitError
 
 
 def _cmd_recipes(args):
@@ -39,6 +41,18 @@ def _cmd_recipes(args):
     for r in RECIPES.values():
         print(f"{r.name:<{width}}  {r.kind:<6}  {r.dataset:<13}  {r.description}")
     return 0
+
+
+def _minutes(text):
+    """--minutes: a finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"should be a number of minutes above 0, like 5 or 0.5; got {text!r}")
+    return value
 
 
 def _cmd_train(args):
@@ -53,27 +67,12 @@ def _cmd_train(args):
 
 def load_gan(path):
     """Load a GAN saved by gankit (a ``.keras`` file), with a clear error if it is not one."""
-    import keras
+    from .saving import load
 
-    from .errors import BadInputError
-    from .gan import GAN
-
-    path = pathlib.Path(path)
-    if not path.exists():
-        raise BadInputError(f"No model at {path}. Train one first: "
-                            "python -m gankit train RECIPE --minutes M --out PATH.keras")
-    if path.suffix != ".keras":
-        raise BadInputError(f"{path} is not a .keras file; gankit saves models in the Keras format.")
-    from .lapgan import LAPGAN
-
-    model = keras.saving.load_model(path)
-    if not isinstance(model, (GAN, LAPGAN)):
-        raise BadInputError(f"{path} holds a {type(model).__name__}, not a gankit GAN.")
-    return model
+    return load(path)
 
 
 def _cmd_sample(args):
-    from .errors import BadInputError
     from .infogan import InfoGAN
 
     if args.n < 1:
@@ -81,6 +80,7 @@ def _cmd_sample(args):
     if not args.out.endswith(".npz"):
         raise BadInputError(f"--out should end in .npz; got {args.out!r}.")
     gan = load_gan(args.path)
+    _check_fits_in_memory(gan, args.n)
     rng = np.random.default_rng(args.seed)
     arrays = {}
     if hasattr(gan, "sample_arrays"):  # video (and other) models say what they write
@@ -115,6 +115,22 @@ def _cmd_sample(args):
     return _write(args.out, arrays)
 
 
+def _check_fits_in_memory(gan, n):
+    """Refuse an --n whose samples would not fit in a quarter of this machine's memory."""
+    shape = getattr(gan, "sample_shape", None) or (28, 28, 1)
+    per_sample = 4 * int(np.prod(shape)) * (2 if getattr(gan, "translates", False) else 1)
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        memory = 8 << 30
+    most = max(1, memory // 4 // per_sample)
+    if n > most:
+        raise BadInputError(
+            f"--n {n:,} samples of shape {tuple(shape)} would need "
+            f"{n * per_sample / 2**30:,.1f} GiB; this machine has {memory / 2**30:.0f} GiB. "
+            f"Ask for at most {most:,} at a time (run sample again with another --seed for more).")
+
+
 def _write(out, arrays):
     pathlib.Path(out).parent.mkdir(parents=True, exist_ok=True)
     np.savez(out, **arrays)
@@ -130,7 +146,7 @@ def build_parser():
     sub.add_parser("recipes", help="list the named training recipes")
     t = sub.add_parser("train", help="train a recipe for a wall-clock budget and save it")
     t.add_argument("recipe")
-    t.add_argument("--minutes", type=float, default=5.0, help="wall-clock budget (default 5)")
+    t.add_argument("--minutes", type=_minutes, default=5.0, help="wall-clock budget (default 5)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--out", required=True, help="where to save the model (a .keras file)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")

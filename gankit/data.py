@@ -90,6 +90,10 @@ def check_images(images, shape=None, name="images"):
         raise BadInputError(
             f"{name} should be {tuple(shape)} per image; got {tuple(arr.shape[1:])}. "
             "Resize the data or build the model for this shape.")
+    if not np.issubdtype(arr.dtype, np.floating):
+        raise BadInputError(
+            f"{name} should be floating-point numbers in [-1, 1]; got {arr.dtype}. They look "
+            "like raw pixels: use gankit.to_unit_range(x) (it also converts to float32).")
     if arr.size:
         lo, hi = float(np.min(arr)), float(np.max(arr))
         if not np.isfinite([lo, hi]).all():

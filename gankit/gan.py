@@ -836,6 +836,9 @@ class GAN(keras.Model):
 
         if not isinstance(x, np.ndarray):
             return
+        if len(x) == 0:
+            raise BadInputError("There is no real data to train on: the array is empty "
+                                f"(shape {x.shape}). Check how it was loaded or sliced.")
         if len(self.sample_shape) == 3:
             check_images(x, self.sample_shape, name="real images")
         else:
@@ -843,6 +846,9 @@ class GAN(keras.Model):
                 raise BadInputError(
                     f"real samples should have shape (N, {', '.join(map(str, self.sample_shape))})"
                     f" for this generator; got {x.shape}.")
+            if not np.issubdtype(x.dtype, np.floating):
+                raise BadInputError(f"real samples should be floating-point numbers; got "
+                                    f"{x.dtype}. Convert them first: x.astype('float32').")
             if not np.isfinite(x).all():
                 raise BadInputError("real samples contain NaN or infinite values.")
         if self.conditional:

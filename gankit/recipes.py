@@ -10,7 +10,7 @@ values ("auto" by default); the builders of one named recipe (``cgan_fashion``,
 smoke runs, where a compile would cost more than the few steps it speeds up.
 """
 import dataclasses
-import pathlib
+import math
 import time
 from typing import Callable
 
@@ -23,6 +23,7 @@ from .acgan import ACGAN
 from .gan import GAN
 from .infogan import InfoGAN
 from .models import dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator
+from .saving import check_writable, save
 from .settings import pick, seed_everything
 
 
@@ -457,10 +458,14 @@ def train_recipe(name, minutes=5.0, seed=0, out=None, progress=True, callbacks=(
     has the steps, seconds and images (or points) per second.
     """
     recipe = get_recipe(name)
-    if minutes <= 0:
-        raise BadInputError(f"minutes should be > 0; got {minutes}.")
-    if out is not None and not str(out).endswith(".keras"):
-        raise BadInputError(f"out should be a path ending in .keras (the Keras format); got {out!r}.")
+    try:
+        ok = math.isfinite(float(minutes)) and float(minutes) > 0
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise BadInputError(f"minutes should be a number above 0, like 5 or 0.5; got {minutes!r}.")
+    if out is not None:
+        check_writable(out)   # before training: a run that cannot be saved is not started
     seed_everything(seed)
     x, y = recipe.load_data(seed)
     gan = recipe.build(seed)
@@ -479,6 +484,5 @@ def train_recipe(name, minutes=5.0, seed=0, out=None, progress=True, callbacks=(
               "samples_per_second": round(steps * recipe.batch_size / max(seconds, 1e-9), 1)}
     gan.info.update({"steps": steps, "seconds": report["seconds"], "seed": seed})
     if out is not None:
-        pathlib.Path(out).parent.mkdir(parents=True, exist_ok=True)
-        gan.save(out)
+        save(gan, out)   # atomic: a crash while saving leaves the previous file whole
     return gan, report

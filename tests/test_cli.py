@@ -1,5 +1,6 @@
 """The command-line contract of shared/COURSE.md, run as a student would run it."""
 import os
+import pathlib
 import signal
 import subprocess
 import sys
@@ -96,3 +97,80 @@ def test_ctrl_c_saves_what_was_learned(tmp_path):
 
     gan = keras.saving.load_model(model)
     assert isinstance(gan, gk.GAN) and int(gan.g_optimizer.iterations) > 0
+
+
+def test_bad_input_is_refused_before_any_training(tmp_path):
+    """Each probe fails at once with a message that says what to do, never a traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    probes = [
+        (["train", "gan-ring8", "--minutes", "0.05", "--out", str(blocker / "m.keras")],
+         "Cannot save a model to"),
+        (["train", "gan-ring8", "--minutes", "nan", "--out", str(tmp_path / "m.keras")],
+         "number of minutes above 0"),
+        (["train", "gan-ring8", "--minutes", "-1", "--out", str(tmp_path / "m.keras")],
+         "number of minutes above 0"),
+        (["train", "gan-ring8", "--minutes", "0.05", "--out", str(tmp_path)],
+         "ending in .keras"),
+    ]
+    for args, said in probes:
+        start = time.time()
+        out = gankit(*args)
+        assert out.returncode == 2, (args, out.stdout, out.stderr)
+        assert said in out.stderr and "Traceback" not in out.stderr, (args, out.stderr)
+        assert time.time() - start < 60 and "steps" not in out.stdout, "it trained first"
+    assert not (tmp_path / "m.keras").exists()
+
+
+def test_sample_explains_damaged_files_and_huge_requests(tmp_path):
+    model = tmp_path / "ring.keras"
+    assert gankit("train", "gan-ring8", "--minutes", "0.02", "--out", str(model),
+                  "--quiet").returncode == 0
+    truncated = tmp_path / "truncated.keras"
+    truncated.write_bytes(model.read_bytes()[: model.stat().st_size // 2])
+    garbage = tmp_path / "garbage.keras"
+    garbage.write_text("hello")
+    for path in (truncated, garbage):
+        out = gankit("sample", str(path), "--n", "3", "--out", str(tmp_path / "s.npz"))
+        assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+        assert "damaged" in out.stderr and "train" in out.stderr.lower(), out.stderr
+    out = gankit("sample", str(model), "--n", "10000000000", "--out", str(tmp_path / "s.npz"))
+    assert out.returncode == 2 and "GiB" in out.stderr and "at most" in out.stderr, out.stderr
+
+
+def test_a_failed_save_keeps_the_model_saved_before(tmp_path, monkeypatch):
+    """Saving writes beside the file and renames: a crash half-way leaves the old one whole."""
+    import keras
+
+    import gankit as gk
+    from gankit import saving
+
+    gk.seed_everything(0)
+    gan = gk.GAN(gk.mlp_generator(2, (2,), hidden=(8,), output_activation=None),
+                 gk.mlp_discriminator((2,), hidden=(8,)))
+    gan.compile()
+    path = saving.save(gan, tmp_path / "m.keras")
+    before = path.read_bytes()
+
+    def crash(self, filepath, *args, **kwargs):
+        pathlib.Path(filepath).write_bytes(b"half a model")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(keras.Model, "save", crash)
+    with pytest.raises(KeyboardInterrupt):
+        saving.save(gan, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m.keras"], "a temporary file was left"
+
+
+def test_train_recipe_checks_its_budget_and_its_path_first(tmp_path, monkeypatch):
+    from gankit import recipes
+
+    monkeypatch.setattr(recipes.GAN, "fit", lambda *a, **k: pytest.fail("it trained first"))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for minutes in (float("nan"), float("inf"), 0, -2, "five"):
+        with pytest.raises(recipes.BadInputError, match="minutes should be a number above 0"):
+            recipes.train_recipe("gan-ring8", minutes=minutes)
+    with pytest.raises(recipes.BadInputError, match="Cannot save a model to"):
+        recipes.train_recipe("gan-ring8", minutes=0.01, out=blocker / "m.keras")

@@ -137,6 +137,15 @@ def test_bad_data_and_models_are_explained(tiny_gan):
                          gankit.dcgan_discriminator(base_filters=8))
     with pytest.raises(gankit.BadInputError, match="to_unit_range"):
         img_gan.fit(np.full((4, 28, 28, 1), 200.0, "float32"), epochs=1, verbose=0)
+    for pixels in (np.full((4, 28, 28, 1), 200, "uint8"), np.ones((4, 28, 28, 1), "uint8")):
+        with pytest.raises(gankit.BadInputError, match="raw pixels.*to_unit_range"):
+            img_gan.fit(pixels, epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match="no real data"):
+        img_gan.fit(np.zeros((0, 28, 28, 1), "float32"), epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match="no real data"):
+        gan.fit(np.zeros((0, 2), "float32"), epochs=1, verbose=0)
+    with pytest.raises(gankit.BadInputError, match="astype"):
+        gan.fit(np.zeros((10, 2), "int64"), epochs=1, verbose=0)
     with pytest.raises(gankit.BadInputError, match="discriminator expects"):
         gankit.GAN(gankit.dcgan_generator(8, base_filters=8),
                    gankit.dcgan_discriminator((32, 32, 1), base_filters=8))
