@@ -1,8 +1,10 @@
 """The assignments: the student versions leak nothing, the solutions earn every point,
-the untouched stubs earn none, and grading survives a broken submission.
+the untouched stubs earn none, typical mistakes lose the points of their question, and
+grading survives a broken submission.
 
 One build of every assignment (otter assign) and one grading run over a folder with the
-solved and the unsolved notebook of each serve all the tests below.
+solved and the unsolved notebook of each, and the typical mistakes, serve the tests below.
+How the graded bars were set: assignments/seed_spread.py and assignments/README.md.
 """
 import csv
 import json
@@ -95,17 +97,77 @@ def test_hidden_tests_only_in_the_grading_bundle(built, name):
     assert "hidden=True" not in student_tests
 
 
+# Typical wrong answers, made from the solved notebook by changing one thing: (assignment,
+# student, the question that must lose points, the solution's text, the wrong text).
+MISTAKES = [
+    ("01_losses", "swapped-d-labels", "q1",
+     "return ops.mean(real_term) + ops.mean(ops.softplus(fake_logits))",
+     "return ops.mean(ops.softplus(real_logits)) + ops.mean(ops.softplus(-fake_logits))"),
+    ("01_losses", "swapped-g-losses", "q2",
+     "    return -ops.mean(ops.softplus(fake_logits))",
+     "    return ops.mean(ops.softplus(-fake_logits))"),
+    ("02_train_step", "frozen-d-updated", "q1",
+     "self.g_optimizer.apply(g_grads, G.trainable_variables)",
+     "self.g_optimizer.apply(g_grads + tape2.gradient(g_loss, D.trainable_variables), "
+     "G.trainable_variables + D.trainable_variables)"),
+    ("02_train_step", "swapped-d-labels", "q1",
+     "d_loss = d_loss_fn(real_logits, fake_logits)",
+     "d_loss = d_loss_fn(fake_logits, real_logits)"),
+    ("05_gradient_penalty", "penalty-on-real-samples", "q2",
+     "    mixed = interpolate(real, fake, alpha)\n",
+     "    mixed = ops.convert_to_tensor(real, 'float32')\n"),
+]
+
+
+def _wrong_version(solved, mistake):
+    """The solved notebook with one mistake in it (and, for a mistake that needs a second
+    gradient, a tape that keeps its recording)."""
+    _, _, _, right, wrong = mistake
+    nb = json.loads(pathlib.Path(solved).read_text(encoding="utf-8"))
+    changed = 0
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        if right in source:
+            source = source.replace(right, wrong)
+            if "tape2" in wrong:
+                source = source.replace("with tf.GradientTape() as tape:\n            fake_logits",
+                                        "with tf.GradientTape(persistent=True) as tape:\n"
+                                        "            fake_logits").replace("tape2", "tape")
+            cell["source"] = source
+            changed += 1
+    assert changed, f"{mistake[1]}: {right!r} is not in the solution any more"
+    return nb
+
+
 @pytest.fixture(scope="module")
 def graded(built, tmp_path_factory):
     """One grading run: the solved notebook (otter's autograder version) as student
-    "solution", the untouched student notebook as student "stub"."""
+    "solution", the untouched student notebook as student "stub", and each typical
+    mistake as a student of its own."""
     subs = tmp_path_factory.mktemp("submissions")
     for name in NAMES:
         for who, version in (("solution", "autograder"), ("stub", "student")):
             (subs / who).mkdir(exist_ok=True)
             shutil.copy(built / name / version / f"{name}.ipynb", subs / who / f"{name}.ipynb")
+    for mistake in MISTAKES:
+        name, who = mistake[:2]
+        (subs / who).mkdir(exist_ok=True)
+        wrong = _wrong_version(built / name / "autograder" / f"{name}.ipynb", mistake)
+        (subs / who / f"{name}.ipynb").write_text(json.dumps(wrong), encoding="utf-8")
     tables = manage.grade(subs, bundles=built, quiet=True, jobs=2)
     return subs, tables
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: f"{m[0]}-{m[1]}")
+def test_a_typical_mistake_loses_the_points_of_its_question(graded, built, mistake):
+    subs, tables = graded
+    name, who, question = mistake[:3]
+    row = next(r for r in tables[name] if r["student"] == who)
+    report = (subs / "reports" / f"{who}_{name}.txt").read_text()
+    solution = next(r for r in tables[name] if r["student"] == "solution")
+    assert row[question] < solution[question], (
+        f"{name}: the mistake {who!r} still earned {row[question]} of {question}'s "
+        f"{solution[question]} points:\n{report}")
 
 
 def _questions(built, name):
@@ -135,7 +197,8 @@ def test_grades_table_is_written(graded):
     subs, tables = graded
     for name in NAMES:
         rows = list(csv.DictReader(open(subs / f"grades_{name}.csv", encoding="utf-8")))
-        assert [r["student"] for r in rows] == ["solution", "stub"]
+        wrong = sorted(m[1] for m in MISTAKES if m[0] == name)
+        assert sorted(r["student"] for r in rows) == sorted(["solution", "stub", *wrong])
         assert set(rows[0]) >= {"student", "file", "total", "possible", "note"}
 
 
