@@ -17,14 +17,16 @@ cross-entropy of the class head written CE:
     G: adversarial G loss + class_weight * CE(fake, y)
 
 Everything here is ``keras.ops``: ACGAN only replaces the two losses of
-:class:`gankit.GAN`, which trains it on TensorFlow, JAX and PyTorch alike.
+:class:`gankit.GAN` (and adds two logs), so GAN's ``train_step`` trains it on TensorFlow,
+JAX and PyTorch alike.
 """
 import keras
 import numpy as np
 from keras import ops
 
 from .errors import BadInputError
-from .gan import GAN, _find_num_classes, _no_grad
+from . import backend
+from .gan import GAN, num_classes_of
 
 
 def class_loss(logits, labels):
@@ -47,9 +49,9 @@ def discriminator_heads(gan, x, batch_size=500):
         raise BadInputError(
             f"images should have shape (N, {', '.join(map(str, gan.sample_shape))}) for this "
             f"GAN; got {x.shape}.")
-    gan._sync_weights()
+    gan.sync()
     probs, aux = [], []
-    with _no_grad():
+    with backend.no_grad():
         for i in range(0, len(x), batch_size):
             score, extra = gan.discriminator(x[i:i + batch_size], training=False)
             probs.append(ops.convert_to_numpy(ops.sigmoid(score))[:, 0])
@@ -57,7 +59,8 @@ def discriminator_heads(gan, x, batch_size=500):
     return np.concatenate(probs), np.concatenate(aux)
 
 
-def _refuse(kwargs, model):
+def refuse_penalty_and_packing(kwargs, model):
+    """A D with an extra head (ACGAN's classes, InfoGAN's codes) takes neither."""
     if kwargs.get("gradient_penalty"):
         raise BadInputError(
             f"{model} does not take gradient_penalty: its D has two heads and the penalty "
@@ -84,21 +87,21 @@ class ACGAN(GAN):
     (on the fakes: how often G's samples are named as the class asked for).
     """
 
+    LOGS = GAN.LOGS + ("class_acc", "fake_class_acc")
+
     def __init__(self, generator, discriminator, class_weight=1.0, **kwargs):
-        _refuse(kwargs, "ACGAN")
+        refuse_penalty_and_packing(kwargs, "ACGAN")
         super().__init__(generator, discriminator, **kwargs)
         if float(class_weight) < 0:
             raise BadInputError(f"class_weight should be >= 0; got {class_weight}.")
         self.class_weight = float(class_weight)
-        self.class_acc_tracker = keras.metrics.Mean(name="class_acc")
-        self.fake_class_acc_tracker = keras.metrics.Mean(name="fake_class_acc")
 
-    def _check_discriminator(self, discriminator):
+    def check_discriminator(self, discriminator):
         if not self.conditional:
             raise BadInputError(
                 "ACGAN's generator takes [z, labels]: build it with num_classes, e.g. "
                 "gankit.dcgan_generator(num_classes=10).")
-        classes = _find_num_classes(self.generator)
+        classes = num_classes_of(self.generator)
         if len(discriminator.inputs) != 1 or len(discriminator.outputs) != 2:
             raise BadInputError(
                 "ACGAN's discriminator sees the image alone and has two outputs, "
@@ -112,45 +115,32 @@ class ACGAN(GAN):
                 f"ACGAN's class head should have one logit per class ({classes}); got {size}. "
                 f"Build D with aux_outputs={classes}.")
 
-    @property
-    def metrics(self):
-        return super().metrics + [self.class_acc_tracker, self.fake_class_acc_tracker]
-
-    def _d_inputs(self, x, labels):
+    def d_inputs(self, x, labels):
         return x  # D must find the class itself
 
     # --- the two losses (keras.ops only) ---------------------------------------------
 
-    def _d_loss(self, real, labels):
+    def d_loss(self, real, labels):
         """D's loss: real-vs-fake as in any GAN, plus naming the class of real images and
         of the fakes (made for the real batch's labels). The fakes are held fixed."""
         G, D = self.generator, self.discriminator
-        z = self.noise(ops.shape(real)[0])
-        fake = ops.stop_gradient(G([z, labels], training=True))
-        real_scores, real_logits = D(self._noisy(real), training=True)
-        fake_scores, fake_logits = D(self._noisy(fake), training=True)
+        fake = ops.stop_gradient(G([self.noise(ops.shape(real)[0]), labels], training=True))
+        real_scores, real_logits = D(self.noisy(real), training=True)
+        fake_scores, fake_logits = D(self.noisy(fake), training=True)
         adversarial = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
         classes = class_loss(real_logits, labels) + class_loss(fake_logits, labels)
-        stats = {"class_acc": class_hits(real_logits, labels),
-                 "fake_class_acc": class_hits(fake_logits, labels)}
-        return adversarial + self.class_weight * classes, (real_scores, fake_scores, stats)
+        logs = {"d_real": self.as_probability(real_scores),
+                "d_fake": self.as_probability(fake_scores),
+                "class_acc": class_hits(real_logits, labels),
+                "fake_class_acc": class_hits(fake_logits, labels)}
+        return adversarial + self.class_weight * classes, logs
 
-    def _g_loss(self, batch_size, labels):
+    def g_loss(self, batch_size, labels):
         """G's loss: fool D's score, and have D's class head name the class asked for."""
-        G, D = self.generator, self.discriminator
-        z = self.noise(batch_size)
-        fake = G([z, labels], training=True)
-        fake_scores, fake_logits = D(self._noisy(fake), training=True)
-        loss = self.loss_pair.g_loss(fake_scores) + self.class_weight * class_loss(fake_logits,
-                                                                                    labels)
-        return loss, fake_scores
-
-    def _update_trackers(self, d_loss, g_loss, real_scores, fake_scores, stats=None):
-        # D's step hands its extra numbers over in the slot where GAN puts the penalty.
-        with _no_grad():
-            self.class_acc_tracker.update_state(stats["class_acc"])
-            self.fake_class_acc_tracker.update_state(stats["fake_class_acc"])
-        return super()._update_trackers(d_loss, g_loss, real_scores, fake_scores)
+        fake = self.generator([self.noise(batch_size), labels], training=True)
+        fake_scores, fake_logits = self.discriminator(self.noisy(fake), training=True)
+        return (self.loss_pair.g_loss(fake_scores)
+                + self.class_weight * class_loss(fake_logits, labels)), {}
 
     # --- using the trained model ---------------------------------------------------------
 

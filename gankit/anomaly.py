@@ -61,8 +61,8 @@ def discriminator_scores(gan, images):
             "the (unknown) label of each image. Train gankit.recipes.fashion_gan() on the "
             "normal images without labels.")
     images = check_images(images, gan.sample_shape, name="images")
-    gan._sync_weights()
-    return -gan._scores(images)
+    gan.sync()
+    return -gan.scores(images)
 
 
 def latent_search(gan, images, steps=300, lr=0.05, seed=0, batch_size=None):
@@ -82,7 +82,7 @@ def latent_search(gan, images, steps=300, lr=0.05, seed=0, batch_size=None):
         raise BadInputError(f"steps should be >= 1 and lr > 0; got {steps} and {lr}.")
     n = len(images)
     g = gan.sampler  # the averaged generator when the GAN keeps one
-    gan._sync_weights()
+    gan.sync()
     was_trainable = g.trainable
     g.trainable = False
     try:
@@ -96,7 +96,7 @@ def latent_search(gan, images, steps=300, lr=0.05, seed=0, batch_size=None):
                   epochs=int(steps), shuffle=False, verbose=0)
         z = keras.ops.convert_to_numpy(z_table.embeddings)
         # G on the found z directly: a predict() would trace one more function per call
-        recon = gan._run_generator(g, z, None, 500)
+        recon = gan.run_generator(g, z, None, 500)
     finally:
         g.trainable = was_trainable
     return z, recon

@@ -10,6 +10,7 @@ import time
 import keras
 import numpy as np
 
+from . import backend
 from .errors import BadInputError, TrainingDivergedError
 
 
@@ -21,6 +22,16 @@ def _in_notebook():
         return shell is not None and "IPKernelApp" in shell.config
     except Exception:
         return False
+
+
+class Callback(keras.callbacks.Callback):
+    """A Keras callback that keeps the model it watches as ``self.watched``, for reading
+    counters: on JAX, reading ``self.model`` copies fit()'s whole state back into the
+    variables (right before changing weights, as LazyR1 does; wasteful at every step)."""
+
+    def set_model(self, model):
+        super().set_model(model)
+        self.watched = model
 
 
 def steps_per_call(model):
@@ -65,7 +76,7 @@ class _EveryN:
         return True
 
 
-class DivergenceGuard(keras.callbacks.Callback):
+class DivergenceGuard(Callback):
     """Stops training with a clear error when a loss becomes NaN or infinite.
 
     Every ``every`` steps it keeps a copy of the weights; on divergence it puts
@@ -83,13 +94,13 @@ class DivergenceGuard(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self._good = self.model.get_weights()
         self._counted = 0
-        self._step = self._good_step = steps_done(self._model, 0)
+        self._step = self._good_step = steps_done(self.watched, 0)
         self._every = _EveryN(self.every)
         self._every.due(self._step)
 
     def on_train_batch_end(self, batch, logs=None):
         self._counted += steps_in_call(self, batch)
-        self._step = steps_done(self._model, self._counted)
+        self._step = steps_done(self.watched, self._counted)
         logs = logs or {}
         bad = {k: v for k, v in logs.items()
                if k in ("d_loss", "g_loss") and not math.isfinite(float(v))}
@@ -113,7 +124,7 @@ class DivergenceGuard(keras.callbacks.Callback):
             self._good_step = self._step
 
 
-class _Budget(keras.callbacks.Callback):
+class _Budget(Callback):
     """What TimeBudget and StepBudget share: the clock and the step count of this fit,
     and a stop once ``fraction`` (how much of the budget is used, 0 to 1) reaches 1."""
 
@@ -125,7 +136,7 @@ class _Budget(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.start = time.perf_counter()
-        self._first = steps_done(self._model, 0)
+        self._first = steps_done(self.watched, 0)
         self._counted = 0
         self.steps = 0
 
@@ -135,7 +146,7 @@ class _Budget(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self._counted += steps_in_call(self, batch)
-        self.steps = steps_done(self._model, self._counted) - self._first
+        self.steps = steps_done(self.watched, self._counted) - self._first
         if self.fraction >= 1.0:
             self.model.stop_training = True
 
@@ -177,7 +188,7 @@ class StepBudget(_Budget):
         return min(1.0, self.steps / self.total)
 
 
-class DecayLearningRates(keras.callbacks.Callback):
+class DecayLearningRates(Callback):
     """Lets the learning rates fall linearly over the last part of a time budget.
 
     Big steps early explore; small steps at the end let G settle on sharp samples
@@ -225,14 +236,14 @@ class DecayLearningRates(keras.callbacks.Callback):
             opt.learning_rate.assign(rate)
 
 
-class LazyR1(keras.callbacks.Callback):
+class LazyR1(Callback):
     """The R1 penalty, taken lazily, and only while G is still finding the modes.
 
     R1 (Mescheder et al. 2018) penalises the slope of D at real samples,
     gamma/2 E||grad_x D(x)||^2: a D kept flat on the data cannot send G round the
     modes in circles, the non-convergence of lesson 09. Lazily, as StyleGAN2 does:
     about every ``every`` steps D takes one extra step on the penalty alone
-    (``GAN.r1_step``), on ``batch_size`` real samples drawn from ``data``, weighted by
+    on ``batch_size`` real samples drawn from ``data``, weighted by
     the steps since the last one. From ``until`` (a fraction of ``budget``) on it is
     off: R1 holds the modes while G explores but blurs them if it stays while the
     rates fall and G sharpens (benchmarks/README.md, the grid's seed 9).
@@ -259,23 +270,32 @@ class LazyR1(keras.callbacks.Callback):
         self.taken = 0  # R1 steps taken in this fit
 
     def on_train_begin(self, logs=None):
-        if not hasattr(self.model, "r1_step"):
+        gan = self.watched
+        if not hasattr(gan, "r1_penalty"):
             raise BadInputError("LazyR1 trains the discriminator of a gankit.GAN; "
-                                f"this model is a {type(self.model).__name__}.")
+                                f"this model is a {type(gan).__name__}.")
         self.steps, self.taken = 0, 0
+
+        def r1_step(real, weight, *labels):   # one D update on weight * R1 alone
+            penalty, _ = gan.update(gan.discriminator, gan.d_optimizer,
+                                    lambda: (weight * gan.r1_penalty(real, *labels), {}))
+            return penalty / weight
+
+        self.r1_step = backend.compile_function(gan, r1_step)
 
     def on_train_batch_end(self, batch, logs=None):
         self.steps += steps_in_call(self, batch)
         if self.steps < self.every or (self.budget is not None
                                        and self.budget.fraction >= self.until):
             return
+        self.model  # JAX: copy fit()'s state into the variables; the next step reads them back
         pick = self.rng.integers(0, len(self.x), self.batch_size)
-        labels = None if self.labels is None else self.labels[pick]
-        self.model.r1_step(self.x[pick], 0.5 * self.gamma * self.steps, labels)
+        labels = () if self.labels is None else (self.labels[pick],)
+        self.r1_step(self.x[pick], np.float32(0.5 * self.gamma * self.steps), *labels)
         self.steps, self.taken = 0, self.taken + 1
 
 
-class ProgressBar(keras.callbacks.Callback):
+class ProgressBar(Callback):
     """A single tqdm bar over the time budget, with the latest losses.
 
     Use with ``verbose=0`` in ``fit`` (Keras's own bar prints one line per epoch).
@@ -307,7 +327,7 @@ class ProgressBar(keras.callbacks.Callback):
         logs = logs or {}
         self.bar.n = min(self.budget.elapsed, self.bar.total)
         self.bar.set_postfix_str(
-            f"step {steps_done(self._model, self._counted):,}, " + ", ".join(
+            f"step {steps_done(self.watched, self._counted):,}, " + ", ".join(
                 f"{k} {float(v):.3f}" for k, v in logs.items() if k in ("d_loss", "g_loss")),
             refresh=True)
 
@@ -317,7 +337,7 @@ class ProgressBar(keras.callbacks.Callback):
             self.bar.close()
 
 
-class _EveryNSteps(keras.callbacks.Callback):
+class _EveryNSteps(Callback):
     """Records something at the start of training, every ``self.every`` steps and at
     the end. A subclass sets ``_step = 0`` and defines ``_records`` (the list of
     (step, ...) it keeps) and ``_record()`` (record once now)."""
@@ -382,7 +402,7 @@ def step_values(batch, logs, prev):
     return values
 
 
-class LiveTraining(keras.callbacks.Callback):
+class LiveTraining(Callback):
     """Redraws one figure in place while ``fit`` runs: loss curves, D(x) and
     D(G(z)), and samples from fixed noise (images as a grid, points as a scatter).
 

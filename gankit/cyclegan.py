@@ -15,16 +15,18 @@ from two unpaired piles, domain A and domain B, with two generators and two crit
 
 In gankit, the two generators are trained as one network (one optimizer, as in the
 paper) and so are the two discriminators: CycleGAN builds a ``generator`` model that
-runs both G's and a ``discriminator`` model that runs both D's, and replaces the losses
-of :class:`gankit.GAN`, which trains them on TensorFlow, JAX and PyTorch alike.
+runs both G's and a ``discriminator`` model that runs both D's: an
+:class:`gankit.adversarial.AdversarialModel` beside :class:`gankit.GAN`, trained on
+TensorFlow, JAX and PyTorch alike.
 The paper's least-squares loss is the default.
 """
 import keras
 import numpy as np
 from keras import ops
 
+from . import backend
+from .adversarial import AdversarialModel, without_gan_options
 from .errors import BadInputError
-from .gan import GAN, _no_grad
 
 
 def _l1(a, b):
@@ -32,7 +34,7 @@ def _l1(a, b):
 
 
 @keras.saving.register_keras_serializable(package="gankit")
-class CycleGAN(GAN):
+class CycleGAN(AdversarialModel):
     """Unpaired translation between domains A and B.
 
     Args:
@@ -43,25 +45,21 @@ class CycleGAN(GAN):
         cycle_weight: weight of the cycle-consistency L1 loss (10 in the paper; 0 = off).
         identity_weight: weight of the identity L1 loss (5 in the paper; 0 = off).
         loss: the adversarial loss, "least-squares" as in the paper.
-        **kwargs: what :class:`gankit.GAN` takes, but ``gradient_penalty``,
-            ``clip_weights`` and ``pack``.
+        **kwargs: what :class:`gankit.adversarial.AdversarialModel` takes (d_steps, ema,
+            seed, info...).
 
     Fit it on two piles of the same size: ``gan.fit(images_a, images_b)``; they need not
     correspond. ``translate(a)`` runs G_ab, ``translate(b, direction="ba")`` runs G_ba.
     The logs add ``cycle`` and ``identity`` (their L1 losses on the batch).
     """
 
+    LOGS = AdversarialModel.LOGS + ("cycle", "identity")
     # fit takes two piles of images (unpaired here) and the model maps one to the other;
     # train_recipe and the CLI read this
     translates = True
 
     def __init__(self, g_ab, g_ba, d_a, d_b, cycle_weight=10.0, identity_weight=5.0,
                  loss="least-squares", **kwargs):
-        for key in ("gradient_penalty", "clip_weights"):
-            if kwargs.get(key):
-                raise BadInputError(f"CycleGAN does not take {key}.")
-        if int(kwargs.get("pack", 1)) != 1:
-            raise BadInputError("CycleGAN judges one image at a time: pack must be 1.")
         shape_a = tuple(g_ab.inputs[0].shape[1:])
         shape_b = tuple(g_ab.outputs[0].shape[1:])
         if (tuple(g_ba.inputs[0].shape[1:]), tuple(g_ba.outputs[0].shape[1:])) != (shape_b, shape_a):
@@ -85,22 +83,24 @@ class CycleGAN(GAN):
         critics = keras.Model([xb, xa], [d_b(xb), d_a(xa)], name="discriminators")
         super().__init__(generators, critics, loss=loss, **kwargs)
         self.g_ab, self.g_ba, self.d_a, self.d_b = g_ab, g_ba, d_a, d_b
-        self.conditional = False
-        self.latent_dim = None
         self.shape_a, self.shape_b = shape_a, shape_b
+        self.sample_shape = shape_b
         self.cycle_weight = float(cycle_weight)
         self.identity_weight = float(identity_weight)
-        self.cycle_tracker = keras.metrics.Mean(name="cycle")
-        self.identity_tracker = keras.metrics.Mean(name="identity")
 
-    def _check_discriminator(self, discriminator):
-        pass  # checked in __init__, network by network
+    # --- the training step: both critics, then both generators --------------------------
 
-    @property
-    def metrics(self):
-        return super().metrics + [self.cycle_tracker, self.identity_tracker]
+    @backend.train_step
+    def train_step(self, data):
+        """What ``fit()`` calls for every (A images, B images) batch."""
+        a, b = self.unpack(data)
+        for _ in range(self.d_steps):
+            d_loss, d_logs = self.update(self.discriminator, self.d_optimizer, self.d_loss, a, b)
+        g_loss, g_logs = self.update(self.generator, self.g_optimizer, self.g_loss, a, b)
+        self.update_ema()
+        return self.track(d_loss=d_loss, g_loss=g_loss, **d_logs, **g_logs)
 
-    def _unpack(self, data):
+    def unpack(self, data):
         if not isinstance(data, (tuple, list)) or len(data) < 2 or data[1] is None:
             raise BadInputError("CycleGAN learns from two piles of images: fit it on "
                                 "(images_a, images_b), e.g. gan.fit(a, b, batch_size=32).")
@@ -108,21 +108,22 @@ class CycleGAN(GAN):
 
     # --- the losses (keras.ops only) ------------------------------------------------------
 
-    def _d_loss(self, a, b):
+    def d_loss(self, a, b):
         """Both critics: real B vs G_ab(a), real A vs G_ba(b)."""
         fake_b = ops.stop_gradient(self.g_ab(a, training=True))
         fake_a = ops.stop_gradient(self.g_ba(b, training=True))
-        real_b, real_a = self.discriminator([self._noisy(b), self._noisy(a)], training=True)
-        fb, fa = self.discriminator([self._noisy(fake_b), self._noisy(fake_a)], training=True)
+        real_b, real_a = self.discriminator([self.noisy(b), self.noisy(a)], training=True)
+        fb, fa = self.discriminator([self.noisy(fake_b), self.noisy(fake_a)], training=True)
         smooth = 1.0 - self.label_smoothing
         loss = self.loss_pair.d_loss(real_b, fb, smooth) + self.loss_pair.d_loss(real_a, fa, smooth)
-        return loss, (ops.concatenate([ops.reshape(real_b, (-1,)), ops.reshape(real_a, (-1,))]),
-                      ops.concatenate([ops.reshape(fb, (-1,)), ops.reshape(fa, (-1,))]), None)
+        flat = lambda *s: ops.concatenate([ops.reshape(x, (-1,)) for x in s])  # noqa: E731
+        return loss, {"d_real": self.as_probability(flat(real_b, real_a)),
+                      "d_fake": self.as_probability(flat(fb, fa))}
 
-    def _g_loss(self, a, b):
+    def g_loss(self, a, b):
         """Both generators: fool the critics, come back on a cycle, leave own-domain images be."""
         fake_b, fake_a = self.generator([a, b], training=True)
-        sb, sa = self.discriminator([self._noisy(fake_b), self._noisy(fake_a)], training=True)
+        sb, sa = self.discriminator([self.noisy(fake_b), self.noisy(fake_a)], training=True)
         adversarial = self.loss_pair.g_loss(sb) + self.loss_pair.g_loss(sa)
         cycle = (_l1(self.g_ba(fake_b, training=True), a)
                  + _l1(self.g_ab(fake_a, training=True), b))
@@ -131,18 +132,7 @@ class CycleGAN(GAN):
         if self.identity_weight:
             identity = _l1(self.g_ab(b, training=True), b) + _l1(self.g_ba(a, training=True), a)
             loss = loss + self.identity_weight * identity
-        return loss, (cycle, identity)
-
-    def _alternate(self, data):
-        a, b = self._unpack(data)
-        d_loss, real_scores, fake_scores, _ = self._train_d(a, b, self.d_steps)
-        g_loss, (cycle, identity) = self._update(self.generator, self.g_optimizer,
-                                                 lambda: self._g_loss(a, b))
-        self._update_ema()
-        with _no_grad():
-            self.cycle_tracker.update_state(cycle)
-            self.identity_tracker.update_state(identity)
-        return self._update_trackers(d_loss, g_loss, real_scores, fake_scores)
+        return loss, {"cycle": cycle, "identity": identity}
 
     # --- using the trained model -------------------------------------------------------------
 
@@ -168,9 +158,9 @@ class CycleGAN(GAN):
             raise BadInputError(f'direction should be "ab" or "ba"; got {direction!r}.')
         net, shape = (self.g_ab, self.shape_a) if direction == "ab" else (self.g_ba, self.shape_b)
         x = check_images(images, shape, name="images").astype("float32")
-        self._sync_weights()
+        self.sync()
         out = []
-        with _no_grad():
+        with backend.no_grad():
             for i in range(0, len(x), batch_size):
                 out.append(ops.convert_to_numpy(net(x[i:i + batch_size], training=False)))
         return np.concatenate(out)
@@ -180,16 +170,6 @@ class CycleGAN(GAN):
         from .pix2pix import task_inputs
 
         return task_inputs(self.info.get("task"), n, seed)
-
-    def generate(self, n, *args, **kwargs):
-        raise BadInputError("CycleGAN translates images: use gan.translate(images) (A -> B) "
-                            "or gan.translate(images, direction='ba').")
-
-    def step(self, x, labels=None, update="both"):
-        raise BadInputError("CycleGAN trains with fit(images_a, images_b).")
-
-    def discriminate(self, x, labels=None, batch_size=500):
-        raise BadInputError("CycleGAN has two critics: call gan.d_a(images) or gan.d_b(images).")
 
     def get_config(self):
         ser = keras.saving.serialize_keras_object
@@ -201,7 +181,7 @@ class CycleGAN(GAN):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
+        config = without_gan_options(cls, config)
         for key in ("g_ab", "g_ba", "d_a", "d_b"):
             config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)

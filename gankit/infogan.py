@@ -30,9 +30,10 @@ import keras
 import numpy as np
 from keras import ops
 
-from .acgan import _refuse, class_hits, discriminator_heads
+from . import backend
+from .acgan import class_hits, discriminator_heads, refuse_penalty_and_packing
 from .errors import BadInputError
-from .gan import GAN, _no_grad
+from .gan import GAN
 
 
 def info_loss(q, categories, continuous, num_categories, continuous_weight=1.0):
@@ -73,9 +74,11 @@ class InfoGAN(GAN):
     and ``code_acc`` (how often Q reads a fake's category right).
     """
 
+    LOGS = GAN.LOGS + ("info_loss", "code_acc")
+
     def __init__(self, generator, discriminator, categories=10, continuous=2, info_weight=1.0,
                  continuous_weight=0.5, **kwargs):
-        _refuse(kwargs, "InfoGAN")
+        refuse_penalty_and_packing(kwargs, "InfoGAN")
         super().__init__(generator, discriminator, **kwargs)
         categories, continuous = int(categories), int(continuous)
         if categories < 2 or continuous < 0:
@@ -100,64 +103,47 @@ class InfoGAN(GAN):
         self.categories, self.continuous = categories, continuous
         self.noise_dim = self.latent_dim - codes
         self.info_weight, self.continuous_weight = float(info_weight), float(continuous_weight)
-        self.info_tracker = keras.metrics.Mean(name="info_loss")
-        self.code_acc_tracker = keras.metrics.Mean(name="code_acc")
-
-    @property
-    def metrics(self):
-        return super().metrics + [self.info_tracker, self.code_acc_tracker]
 
     # --- G's input: noise and codes (keras.ops only) ---------------------------------
 
-    def _latent(self, batch_size):
+    def latent(self, batch_size):
         """G's input for a batch with random codes: (input, categories, continuous)."""
-        z = keras.random.normal((batch_size, self.noise_dim), seed=self.seed_generator)
-        cat = keras.random.randint((batch_size,), 0, self.categories, seed=self.seed_generator)
-        if self.continuous:
-            cont = keras.random.uniform((batch_size, self.continuous), -1.0, 1.0,
-                                        seed=self.seed_generator)
-        else:
-            cont = ops.zeros((batch_size, 0))
-        latent = ops.concatenate([z, ops.one_hot(cat, self.categories), cont], axis=-1)
-        return latent, cat, cont
+        z = self.normal((batch_size, self.noise_dim))
+        cat = self.integers((batch_size,), self.categories)
+        cont = (self.uniform((batch_size, self.continuous), -1.0, 1.0) if self.continuous
+                else ops.zeros((batch_size, 0)))
+        return ops.concatenate([z, ops.one_hot(cat, self.categories), cont], axis=-1), cat, cont
 
     def noise(self, batch_size):
         """A batch of G's inputs: noise z ~ N(0, I) with random codes appended."""
-        return self._latent(batch_size)[0]
+        return self.latent(batch_size)[0]
 
     # --- the two losses -------------------------------------------------------------
 
-    def _info(self, q, cat, cont):
+    def info_term(self, q, cat, cont):
         return info_loss(q, cat, cont, self.categories, self.continuous_weight)
 
-    def _d_loss(self, real, labels):
+    def d_loss(self, real, labels):
         """D's loss: real-vs-fake, plus Q's loss at reading the fakes' codes (this trains
         the Q head and the body it shares with D). The fakes are held fixed."""
-        G, D = self.generator, self.discriminator
-        latent, cat, cont = self._latent(ops.shape(real)[0])
-        fake = ops.stop_gradient(G(latent, training=True))
-        real_scores, _ = D(self._noisy(real), training=True)
-        fake_scores, q = D(self._noisy(fake), training=True)
+        latent, cat, cont = self.latent(ops.shape(real)[0])
+        fake = ops.stop_gradient(self.generator(latent, training=True))
+        real_scores, _ = self.discriminator(self.noisy(real), training=True)
+        fake_scores, q = self.discriminator(self.noisy(fake), training=True)
         adversarial = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
-        info = self._info(q, cat, cont)
-        stats = {"info_loss": info, "code_acc": class_hits(q[:, :self.categories], cat)}
-        return adversarial + self.info_weight * info, (real_scores, fake_scores, stats)
+        info = self.info_term(q, cat, cont)
+        logs = {"d_real": self.as_probability(real_scores),
+                "d_fake": self.as_probability(fake_scores),
+                "info_loss": info, "code_acc": class_hits(q[:, :self.categories], cat)}
+        return adversarial + self.info_weight * info, logs
 
-    def _g_loss(self, batch_size, labels):
+    def g_loss(self, batch_size, labels):
         """G's loss: fool D, and make the codes readable from the image."""
-        G, D = self.generator, self.discriminator
-        latent, cat, cont = self._latent(batch_size)
-        fake = G(latent, training=True)
-        fake_scores, q = D(self._noisy(fake), training=True)
-        loss = self.loss_pair.g_loss(fake_scores) + self.info_weight * self._info(q, cat, cont)
-        return loss, fake_scores
-
-    def _update_trackers(self, d_loss, g_loss, real_scores, fake_scores, stats=None):
-        # D's step hands its extra numbers over in the slot where GAN puts the penalty.
-        with _no_grad():
-            self.info_tracker.update_state(stats["info_loss"])
-            self.code_acc_tracker.update_state(stats["code_acc"])
-        return super()._update_trackers(d_loss, g_loss, real_scores, fake_scores)
+        latent, cat, cont = self.latent(batch_size)
+        fake_scores, q = self.discriminator(self.noisy(self.generator(latent, training=True)),
+                                            training=True)
+        return (self.loss_pair.g_loss(fake_scores)
+                + self.info_weight * self.info_term(q, cat, cont)), {}
 
     # --- choosing the codes ------------------------------------------------------------
 
@@ -210,14 +196,15 @@ class InfoGAN(GAN):
         if codes is None:
             codes = np.concatenate([(np.arange(n) % self.categories)[:, None],
                                     rng.uniform(-1, 1, (n, self.continuous))], 1)
-        return self._generate(z, self.check_codes(codes, n=n), batch_size, average)
+        return self.generate_from(z, self.check_codes(codes, n=n), batch_size, average)
 
-    def _generate(self, z, codes, batch_size=500, average=True):
+    def generate_from(self, z, codes, batch_size=500, average=True):
+        """Images from noise z and codes (N, 1 + continuous), as a NumPy array."""
         onehot = np.eye(self.categories, dtype="float32")[codes[:, 0].astype("int64")]
         latent = np.concatenate([z, onehot, codes[:, 1:]], 1).astype("float32")
-        self._sync_weights()
+        self.sync()
         net = self.sampler if average else self.generator
-        with _no_grad():
+        with backend.no_grad():
             return np.concatenate([ops.convert_to_numpy(net(latent[i:i + batch_size],
                                                             training=False))
                                    for i in range(0, len(latent), batch_size)])
@@ -246,7 +233,7 @@ class InfoGAN(GAN):
         z = np.random.default_rng(seed).standard_normal((rows, self.noise_dim)).astype("float32")
         z = np.repeat(z, cols, axis=0)
         codes = values.reshape(rows * cols, -1)
-        return self._generate(z, codes, average=average), codes
+        return self.generate_from(z, codes, average=average), codes
 
     # --- reading codes back, judging images --------------------------------------------
 

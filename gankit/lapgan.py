@@ -28,9 +28,11 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from . import backend
+from .adversarial import OptimizerGroup
 from .errors import BadInputError
-from .gan import GAN, _backend
-from .models import mlp_discriminator, mlp_generator
+from .gan import GAN
+from .models import layers_of, mlp_discriminator, mlp_generator
 from .pix2pix import Pix2Pix, patch_discriminator, unet_generator
 
 
@@ -133,7 +135,6 @@ class LAPGAN(keras.Model):
 
     ``fit(images)`` trains every level; ``generate(n)`` samples coarse to fine,
     ``generate(n, stages=True)`` also returns what each level made.
-    Trains on TensorFlow and PyTorch (on JAX, train the levels one by one).
     """
 
     conditional = False
@@ -156,20 +157,22 @@ class LAPGAN(keras.Model):
         self.built = True
 
     def compile(self, lr=2e-4, **kwargs):
-        """Adam(lr, beta1 0.5) for each network of each level."""
-        super().compile(optimizer=None, **kwargs)
+        """Adam(lr, beta1 0.5) for each network of each level; Keras carries all of them
+        as one OptimizerGroup (gankit.adversarial)."""
         self.lr = float(lr)
-        self._compile_kwargs = {k: v for k, v in kwargs.items() if k == "jit_compile"}
         for lv in self.levels:
             lv.compile(keras.optimizers.Adam(self.lr, beta_1=0.5),
                        keras.optimizers.Adam(self.lr, beta_1=0.5))
+        members = [opt for lv in self.levels for opt in (lv.d_optimizer, lv.g_optimizer)]
+        super().compile(optimizer=OptimizerGroup(members), **kwargs)
+        self._compile_kwargs = {k: v for k, v in kwargs.items() if k == "jit_compile"}
 
     def get_compile_config(self):
         return {"lr": getattr(self, "lr", 2e-4), **getattr(self, "_compile_kwargs", {})}
 
     def compile_from_config(self, config):
         config = dict(config)
-        if _backend() == "torch":
+        if backend.name() == "torch":
             config.pop("jit_compile", None)  # XLA would mean torch.compile here
         self.compile(**config)
 
@@ -185,13 +188,9 @@ class LAPGAN(keras.Model):
     def metrics(self):
         return [m for lv in self.levels for m in lv.metrics]
 
-    def _refuse_jax(self):
-        if _backend() == "jax":
-            raise BadInputError("gankit.LAPGAN trains on TensorFlow or PyTorch; on JAX fit each "
-                                "level (gan.levels) on its part of the pyramid yourself.")
-
+    @backend.train_step
     def train_step(self, data):
-        self._refuse_jax()
+        """Each level takes its own step on its part of this batch's pyramid."""
         x = data[0] if isinstance(data, (tuple, list)) else data
         gs = [x]
         for _ in self.levels[1:]:
@@ -200,32 +199,27 @@ class LAPGAN(keras.Model):
         logs = {}
         for i, lv in enumerate(self.levels):
             if i == 0:
-                out = lv._alternate(gs[0])
+                out = lv.train_step(gs[0])
             else:
                 enlarged = grow(gs[i - 1])
-                out = lv._alternate((enlarged, ops.clip(gs[i] - enlarged, -1.0, 1.0)))
+                out = lv.train_step((enlarged, ops.clip(gs[i] - enlarged, -1.0, 1.0)))
             for k in ("d_loss", "g_loss", "d_real", "d_fake"):
                 logs[f"{k}_{self.sizes[i]}"] = out[k]
         logs["d_loss"] = sum(logs[f"d_loss_{s}"] for s in self.sizes)
         logs["g_loss"] = sum(logs[f"g_loss_{s}"] for s in self.sizes)
         return logs
 
-    def fit(self, *args, callbacks=None, **kwargs):
-        """``keras.Model.fit`` with :class:`gankit.callbacks.DivergenceGuard`, as GAN.fit."""
-        from .callbacks import DivergenceGuard
+    def fit(self, *args, **kwargs):
+        """``keras.Model.fit``, made safe as GAN.fit is (gankit.safety)."""
+        from .data import check_images
+        from .safety import safe_fit
 
-        self._refuse_jax()  # before Keras's JAX trainer looks for an optimizer LAPGAN lacks
         if not hasattr(self, "lr"):
             self.compile()
         x = args[0] if args else kwargs.get("x")
         if isinstance(x, np.ndarray):
-            from .data import check_images
-
             check_images(x, self.sample_shape, name="real images")
-        callbacks = list(callbacks or [])
-        if not any(isinstance(c, DivergenceGuard) for c in callbacks):
-            callbacks.append(DivergenceGuard())
-        return super().fit(*args, callbacks=callbacks, **kwargs)
+        return safe_fit(self, super().fit, *args, **kwargs)
 
     def call(self, inputs, training=False):
         return self.levels[0].generator(inputs, training=training)
@@ -238,7 +232,7 @@ class LAPGAN(keras.Model):
             raise BadInputError(f"n should be a positive whole number; got {n!r}.")
         rng = np.random.default_rng(seed)
         for lv in self.levels[1:]:  # repeatable noise channels for a given seed
-            for layer in lv.generator._flatten_layers():
+            for layer in layers_of(lv.generator):
                 if isinstance(layer, NoiseChannels):
                     layer.seed_generator.state.assign(
                         np.array([rng.integers(2**31), 0], layer.seed_generator.state.dtype))

@@ -48,7 +48,9 @@ def non_saturating_g_loss(fake):
     return _mean(ops.softplus(-fake))
 
 
-# Least squares (Mao et al. 2017), 0-1 coding a=0, b=c=1, on the raw score
+# Least squares (Mao et al. 2017) with the 0-1 coding a=0, b=c=1, on the raw score. The
+# paper's link to the Pearson chi-square divergence needs b - c = 1 and b - a = 2 (e.g.
+# a=-1, b=1, c=0); the 0-1 coding, which the paper also trains with, does not have it.
 def least_squares_d_loss(real, fake, real_label=1.0):
     """D pulls real scores to 1 and fake scores to 0, quadratically."""
     return 0.5 * _mean(ops.square(real - real_label)) + 0.5 * _mean(ops.square(fake))
@@ -82,13 +84,32 @@ def wasserstein_g_loss(fake):
     return -_mean(fake)
 
 
+# --- penalties on D's slope, from the gradient of its score w.r.t. the input -----------
+# (GAN.d_slopes computes that gradient; each backend takes it its own way.)
+
+def _norms_squared(slopes):
+    return ops.sum(ops.square(slopes), axis=list(range(1, len(slopes.shape))))
+
+
+def gradient_penalty(slopes):
+    """WGAN-GP (Gulrajani et al. 2017): E(||grad_x D(x)|| - 1)^2, at points between real
+    and fake samples: keeps the critic's slope near 1, what a Wasserstein critic needs."""
+    return ops.mean(ops.square(ops.sqrt(_norms_squared(slopes) + 1e-12) - 1.0))
+
+
+def r1_penalty(slopes):
+    """R1 (Mescheder et al. 2018): E||grad_x D(x)||^2 at real samples. A D kept flat where
+    the data is cannot send G round the modes in circles."""
+    return ops.mean(_norms_squared(slopes))
+
+
 LOSSES = {
     "minimax": LossPair("minimax", minimax_d_loss, minimax_g_loss, True,
                         "the original value function; G's loss saturates"),
     "non-saturating": LossPair("non-saturating", minimax_d_loss, non_saturating_g_loss, True,
                                "D as minimax, G maximises log D(G(z))"),
     "least-squares": LossPair("least-squares", least_squares_d_loss, least_squares_g_loss,
-                              True, "LSGAN, 0-1 coding (Pearson chi-square link)"),
+                              True, "LSGAN, 0-1 coding (the chi-square link needs a=-1, b=1, c=0)"),
     "hinge": LossPair("hinge", hinge_d_loss, hinge_g_loss, False,
                       "margin loss, usually with spectral normalization"),
     "wasserstein": LossPair("wasserstein", wasserstein_d_loss, wasserstein_g_loss, False,

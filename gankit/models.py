@@ -13,6 +13,7 @@ import math
 import keras
 from keras import layers, ops
 
+from . import backend
 from .errors import BadInputError
 
 NORMS = ("batch", "layer", "spectral", None)
@@ -59,13 +60,26 @@ def _check_shape(shape, name="image_shape"):
     return shape
 
 
+def batch_normalization():
+    """Batch normalisation whose statistics come from the whole batch, as on one device:
+    built inside a TensorFlow MirroredStrategy, the replicas share theirs (synchronized);
+    JAX's DataParallel runs every layer on the global batch anyway."""
+    return layers.BatchNormalization(synchronized=backend.strategy_replicas() > 1)
+
+
+def layers_of(model):
+    """Every layer of a model, nested models' layers included (depth first)."""
+    return [sub for layer in getattr(model, "layers", [])
+            for sub in (layer, *layers_of(layer))]
+
+
 def _maybe_sn(layer, norm):
     return layers.SpectralNormalization(layer) if norm == "spectral" else layer
 
 
 def _norm_layer(norm):
     if norm == "batch":
-        return layers.BatchNormalization()
+        return batch_normalization()
     if norm == "layer":
         return layers.LayerNormalization()
     return None
@@ -103,7 +117,7 @@ def mlp_generator(latent_dim, output_shape, hidden=(128, 128), output_activation
     for width in hidden:
         h = layers.Dense(width)(h)
         if batch_norm:
-            h = layers.BatchNormalization()(h)
+            h = batch_normalization()(h)
         h = _leaky()(h)
     h = layers.Dense(math.prod(output_shape), activation=output_activation)(h)
     out = layers.Reshape(output_shape, name="sample")(h)

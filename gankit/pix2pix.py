@@ -15,16 +15,18 @@ image into a clean one. Training data comes in pairs (input, target), and:
     D: adversarial D loss on (target, input) as real and (G(input), input) as fake
     G: adversarial G loss on (G(input), input) + content_weight * L1(G(input), target)
 
-:class:`Pix2Pix` replaces only the losses and the data handling of :class:`gankit.GAN`,
-so it trains on TensorFlow, JAX and PyTorch. Fit it on ``(inputs, targets)``;
-``translate(inputs)`` runs G. SRGAN and LAPGAN's levels reuse it.
+:class:`Pix2Pix` is an :class:`gankit.adversarial.AdversarialModel` beside
+:class:`gankit.GAN` (two networks, two optimizers, one alternating step), so it trains on
+TensorFlow, JAX and PyTorch. Fit it on ``(inputs, targets)``; ``translate(inputs)`` runs
+G. SRGAN and LAPGAN's levels reuse it.
 """
 import keras
 import numpy as np
 from keras import layers, ops
 
+from . import backend
+from .adversarial import AdversarialModel
 from .errors import BadInputError
-from .gan import GAN, _no_grad
 
 CONTENT_LOSSES = ("l1", "mse")
 
@@ -129,7 +131,7 @@ def patch_discriminator(image_shape=(28, 28, 1), condition_shape=None, base_filt
 # --- the model -----------------------------------------------------------------------------
 
 @keras.saving.register_keras_serializable(package="gankit")
-class Pix2Pix(GAN):
+class Pix2Pix(AdversarialModel):
     """A GAN that translates images: G takes an image, D judges (output, input) pairs.
 
     Args:
@@ -139,40 +141,32 @@ class Pix2Pix(GAN):
         content_weight: weight of the content loss against the adversarial one
             (100 in the pix2pix paper; 0 = a pure GAN on the pairs).
         content: "l1" (pix2pix) or "mse" (SRGAN's pixel loss).
-        **kwargs: what :class:`gankit.GAN` takes (loss, ema, seed, info...), but
-            ``gradient_penalty``, ``clip_weights`` and ``pack``.
+        **kwargs: what :class:`gankit.adversarial.AdversarialModel` takes (loss, d_steps,
+            ema, seed, info...).
 
     Fit it on ``(inputs, targets)``: ``gan.fit(inputs, targets, batch_size=64)``.
     The logs add ``content`` (the content loss of G's outputs on the batch).
     """
 
+    LOGS = AdversarialModel.LOGS + ("content",)
     # fit on (inputs, targets) and map inputs to outputs; train_recipe and the CLI read this
     translates = True
 
     def __init__(self, generator, discriminator, content_weight=100.0, content="l1", **kwargs):
-        for key in ("gradient_penalty", "clip_weights"):
-            if kwargs.get(key):
-                raise BadInputError(f"{type(self).__name__} does not take {key}: use "
-                                    "loss='hinge' or 'least-squares' for a gentler D.")
-        if int(kwargs.get("pack", 1)) != 1:
-            raise BadInputError(f"{type(self).__name__} judges one pair at a time: pack must be 1.")
         if len(generator.inputs) != 1 or len(generator.inputs[0].shape) != 4:
             raise BadInputError(
                 "A translation generator takes one image (N, H, W, C) and returns one, e.g. "
                 f"gankit.unet_generator((28, 28, 1)); got inputs "
                 f"{[tuple(i.shape) for i in generator.inputs]}.")
-        self.input_shape_ = tuple(generator.inputs[0].shape[1:])
         super().__init__(generator, discriminator, **kwargs)
+        self.input_shape_ = tuple(generator.inputs[0].shape[1:])
+        self.sample_shape = tuple(generator.outputs[0].shape[1:])
         if content not in CONTENT_LOSSES:
             raise BadInputError(f"content should be one of {CONTENT_LOSSES}; got {content!r}.")
         if float(content_weight) < 0:
             raise BadInputError(f"content_weight should be >= 0; got {content_weight}.")
         self.content_weight = float(content_weight)
         self.content = content
-        self.latent_dim = None  # no noise vector: the input image is what varies
-        self.content_tracker = keras.metrics.Mean(name="content")
-
-    def _check_discriminator(self, discriminator):
         self.paired_d = len(discriminator.inputs) == 2
         if self.paired_d and tuple(discriminator.inputs[1].shape[1:]) != self.input_shape_:
             raise BadInputError(
@@ -182,56 +176,54 @@ class Pix2Pix(GAN):
         if len(discriminator.inputs) > 2:
             raise BadInputError("D takes [output, input] or the output alone.")
 
-    @property
-    def metrics(self):
-        return super().metrics + [self.content_tracker]
+    # --- the training step: D's turn(s), then G's -----------------------------------
 
-    def _d_inputs(self, x, condition):
-        return [x, condition] if self.paired_d else x
+    @backend.train_step
+    def train_step(self, data):
+        """What ``fit()`` calls for every (inputs, targets) batch."""
+        source, target = self.unpack(data)
+        for _ in range(self.d_steps):            # D: real pairs against G's pairs
+            d_loss, d_logs = self.update(self.discriminator, self.d_optimizer, self.d_loss,
+                                         target, source)
+        g_loss, g_logs = self.update(self.generator, self.g_optimizer, self.g_loss,
+                                     source, target)   # G: fool D, stay close to the target
+        self.update_ema()
+        return self.track(d_loss=d_loss, g_loss=g_loss, **d_logs, **g_logs)
 
-    def _unpack(self, data):
-        if not isinstance(data, (tuple, list)) or len(data) < 2 or data[1] is None:
-            raise BadInputError(
-                "A translation GAN learns from pairs: fit it on (inputs, targets), e.g. "
-                "gan.fit(inputs, targets, batch_size=64).")
-        return data[0], data[1]
-
-    # --- the two losses (keras.ops only) ---------------------------------------------
-
-    def _d_loss(self, target, source):
+    def d_loss(self, target, source):
         """D's loss: (target, input) pairs are real, (G(input), input) pairs are fake."""
-        G, D = self.generator, self.discriminator
-        fake = ops.stop_gradient(G(source, training=True))
-        real_scores = D(self._d_inputs(self._noisy(target), source), training=True)
-        fake_scores = D(self._d_inputs(self._noisy(fake), source), training=True)
-        d_loss = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
-        return self._adversarial_on() * d_loss, (real_scores, fake_scores, None)
+        fake = ops.stop_gradient(self.generator(source, training=True))
+        real_scores = self.discriminator(self.d_inputs(self.noisy(target), source),
+                                         training=True)
+        fake_scores = self.discriminator(self.d_inputs(self.noisy(fake), source), training=True)
+        loss = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
+        return self.adversarial_on() * loss, {"d_real": self.as_probability(real_scores),
+                                              "d_fake": self.as_probability(fake_scores)}
 
-    def _g_loss(self, source, target):
+    def g_loss(self, source, target):
         """G's loss: fool D on (G(input), input), and stay close to the target."""
-        G, D = self.generator, self.discriminator
-        fake = G(source, training=True)
-        fake_scores = D(self._d_inputs(self._noisy(fake), source), training=True)
+        fake = self.generator(source, training=True)
+        fake_scores = self.discriminator(self.d_inputs(self.noisy(fake), source), training=True)
         content = content_loss(fake, target, self.content)
-        loss = (self._adversarial_on() * self.loss_pair.g_loss(fake_scores)
+        loss = (self.adversarial_on() * self.loss_pair.g_loss(fake_scores)
                 + self.content_weight * content)
-        return loss, content
+        return loss, {"content": content}
 
-    def _adversarial_on(self):
+    def adversarial_on(self):
         """1.0 while the adversarial terms count (always, here); SRGAN turns them off
         (0.0) for a warm-up. Multiplying a loss by 0 gives zero gradients, so D stands
         still and G learns from the content loss alone."""
         return 1.0
 
-    def _alternate(self, data):
-        source, target = self._unpack(data)
-        d_loss, real_scores, fake_scores, _ = self._train_d(target, source, self.d_steps)
-        g_loss, content = self._update(self.generator, self.g_optimizer,
-                                       lambda: self._g_loss(source, target))
-        self._update_ema()
-        with _no_grad():
-            self.content_tracker.update_state(content)
-        return self._update_trackers(d_loss, g_loss, real_scores, fake_scores)
+    def d_inputs(self, x, condition):
+        return [x, condition] if self.paired_d else x
+
+    def unpack(self, data):
+        if not isinstance(data, (tuple, list)) or len(data) < 2 or data[1] is None:
+            raise BadInputError(
+                "A translation GAN learns from pairs: fit it on (inputs, targets), e.g. "
+                "gan.fit(inputs, targets, batch_size=64).")
+        return data[0], data[1]
 
     # --- using the trained model -----------------------------------------------------------
 
@@ -255,10 +247,10 @@ class Pix2Pix(GAN):
         from .data import check_images
 
         x = check_images(inputs, self.input_shape_, name="inputs").astype("float32")
-        self._sync_weights()
+        self.sync()
         net = self.sampler if average else self.generator
         out = []
-        with _no_grad():
+        with backend.no_grad():
             for i in range(0, len(x), batch_size):
                 out.append(ops.convert_to_numpy(net(x[i:i + batch_size], training=False)))
         return np.concatenate(out) if out else np.zeros((0,) + self.sample_shape, "float32")
@@ -272,24 +264,16 @@ class Pix2Pix(GAN):
             if inputs is None:
                 raise BadInputError("This D judges (output, input) pairs: pass the inputs too.")
             inputs = check_images(inputs, self.input_shape_, name="inputs").astype("float32")
-        self._sync_weights()
+        self.sync()
         out = []
-        with _no_grad():
+        with backend.no_grad():
             for i in range(0, len(x), batch_size):
                 c = inputs[i:i + batch_size] if self.paired_d else None
-                s = ops.convert_to_numpy(self.discriminator(self._d_inputs(x[i:i + batch_size], c),
+                s = ops.convert_to_numpy(self.discriminator(self.d_inputs(x[i:i + batch_size], c),
                                                             training=False))
                 out.append(s.reshape(len(s), -1))
         scores = np.concatenate(out)
         return (0.5 * (1.0 + np.tanh(0.5 * scores))).mean(1)
-
-    def generate(self, n, *args, **kwargs):
-        raise BadInputError(f"{type(self).__name__} translates images rather than drawing "
-                            "them from noise: use gan.translate(inputs).")
-
-    def step(self, x, labels=None, update="both"):
-        raise BadInputError(f"{type(self).__name__} trains with fit(inputs, targets); the "
-                            "one-step playground path is for noise-to-image GANs.")
 
     def sample_inputs(self, n, seed=None):
         """n test-set inputs of the task named in ``info["task"]`` (for the command line)."""

@@ -474,8 +474,8 @@ def train_recipe(name, minutes=5.0, seed=0, out=None, progress=True, callbacks=(
         [ProgressBar(budget, desc=name)] if progress else [])
     start = time.perf_counter()
     # conditional GANs learn from (images, labels), translation GANs from two piles of images
-    fit_args = (x, y) if y is not None and (gan.conditional or getattr(gan, "translates", False)) \
-        else (x,)
+    pairs = getattr(gan, "conditional", False) or getattr(gan, "translates", False)
+    fit_args = (x, y) if y is not None and pairs else (x,)
     gan.fit(*fit_args, batch_size=recipe.batch_size, epochs=1_000_000, shuffle=True,
             verbose=0, callbacks=cbs)
     seconds = time.perf_counter() - start

@@ -57,7 +57,7 @@ def load(path):
     """Load a GAN (or LAPGAN) that gankit saved, with a clear error if it is not one."""
     import keras
 
-    from .gan import GAN
+    from .adversarial import AdversarialModel
     from .lapgan import LAPGAN
 
     path = pathlib.Path(path)
@@ -77,6 +77,6 @@ def load(path):
             f"{path} could not be loaded as a gankit model ({type(e).__name__}: "
             f"{str(e).splitlines()[0][:200] if str(e) else 'no details'}). It may be damaged, "
             "or saved by another program; train the model again with gankit.") from None
-    if not isinstance(model, (GAN, LAPGAN)):
+    if not isinstance(model, (AdversarialModel, LAPGAN)):
         raise BadInputError(f"{path} holds a {type(model).__name__}, not a gankit GAN.")
     return model

@@ -20,7 +20,6 @@ import numpy as np
 from keras import layers, ops
 
 from .errors import BadInputError
-from .gan import _no_grad
 from .pix2pix import Pix2Pix, _init
 
 
@@ -120,21 +119,17 @@ class SRGAN(Pix2Pix):
         super().__init__(generator, discriminator, content_weight=content_weight,
                          content=content, **kwargs)
         self.warmup_steps = int(warmup_steps)
-        self.adversarial_tracker = keras.metrics.Mean(name="adversarial")
-
-    @property
-    def metrics(self):
-        extra = [self.adversarial_tracker] if getattr(self, "warmup_steps", 0) else []
-        return super().metrics + extra
-
-    def _update_trackers(self, *args, **kwargs):
         if self.warmup_steps:
-            with _no_grad():  # G's counter has moved on: this step was number iterations - 1
-                done = ops.greater(self.g_optimizer.iterations, self.warmup_steps)
-                self.adversarial_tracker.update_state(ops.cast(done, "float32"))
-        return super()._update_trackers(*args, **kwargs)
+            self.log_names.append("adversarial")
 
-    def _adversarial_on(self):
+    def g_loss(self, source, target):
+        """Pix2Pix's G loss; during the warm-up the logs say the adversarial terms are off."""
+        loss, logs = super().g_loss(source, target)
+        if self.warmup_steps:
+            logs["adversarial"] = self.adversarial_on()
+        return loss, logs
+
+    def adversarial_on(self):
         if not self.warmup_steps:
             return 1.0
         done = ops.greater_equal(self.g_optimizer.iterations, self.warmup_steps)

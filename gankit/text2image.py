@@ -53,7 +53,8 @@ from keras import layers, ops
 
 from .data import check_images
 from .errors import BadInputError
-from .gan import GAN, _no_grad
+from . import backend
+from .gan import GAN
 
 SIZES = ("small", "big")
 COLOURS = ("red", "green", "blue")
@@ -262,7 +263,7 @@ def train_text_encoder(captions, attributes, dim=32, epochs=5, activation=None, 
                   loss=[keras.losses.SparseCategoricalCrossentropy(from_logits=True)] * 4)
     targets = [attributes[:, i] for i in range(4)]
     model.fit(tokens, targets, batch_size=64, epochs=epochs, verbose=0)
-    with _no_grad():  # a direct call: predict() would trace a new function for each encoder
+    with backend.no_grad():  # a direct call: predict() would trace a new function for each encoder
         preds = [ops.convert_to_numpy(p) for p in model(tokens, training=False)]
     acc = float(np.mean(np.all([p.argmax(1) == t for p, t in zip(preds, targets)], axis=0)))
     if parse:
@@ -274,7 +275,7 @@ def train_text_encoder(captions, attributes, dim=32, epochs=5, activation=None, 
 
 def encode_text(encoder, captions):
     """Sentence vectors (N, dim) of captions (strings) from a text encoder."""
-    with _no_grad():
+    with backend.no_grad():
         return ops.convert_to_numpy(encoder(encode_captions(list(captions)), training=False))
 
 
@@ -504,6 +505,7 @@ class TextGAN(GAN):
     below ``d_real``: D checks the text).
     """
 
+    LOGS = GAN.LOGS + ("d_wrong",)
     makes = "images"
 
     def __init__(self, generator, discriminator, text_encoder, mismatch_weight=0.5,
@@ -539,9 +541,8 @@ class TextGAN(GAN):
         self._attribute_table = _attribute_table()
         self.imagine = float(imagine)
         self._all_tokens = encode_captions([caption(a) for a in combinations((), "all")])
-        self.d_wrong_tracker = keras.metrics.Mean(name="d_wrong")
 
-    def _check_discriminator(self, discriminator):
+    def check_discriminator(self, discriminator):
         g_in = [tuple(i.shape[1:]) for i in self.generator.inputs]
         d_in = [tuple(i.shape[1:]) for i in discriminator.inputs]
         if len(g_in) != 2 or g_in[1] != (self._text_dim,):
@@ -561,11 +562,7 @@ class TextGAN(GAN):
                 "]: build it with text_discriminator(attribute_head=False), or give "
                 "attribute_weight > 0)") + f"; it has {d_out}.")
 
-    @property
-    def metrics(self):
-        return super().metrics + [self.d_wrong_tracker]
-
-    def _unpack(self, data):
+    def unpack(self, data):
         """(images, token ids) -> (images, (sentence vectors from the frozen encoder, the
         attributes the words name, one-hot per attribute block))."""
         if not isinstance(data, (tuple, list)) or len(data) < 2:
@@ -574,7 +571,7 @@ class TextGAN(GAN):
         tokens = data[1]
         if self.word_dropout:
             shape = ops.shape(tokens)
-            keep = keras.random.uniform(shape, seed=self.seed_generator) >= self.word_dropout
+            keep = self.uniform(shape) >= self.word_dropout
             first = ops.arange(shape[1])[None, :] == 0  # "a": never an empty sentence
             tokens = ops.where(ops.logical_or(keep, first), tokens, ops.zeros_like(tokens))
         vectors = ops.stop_gradient(self.text_encoder(tokens, training=False))
@@ -587,12 +584,12 @@ class TextGAN(GAN):
 
     def _judge(self, images, sentences):
         """D on (images, sentences): (scores, attribute logits or None)."""
-        out = self.discriminator([self._noisy(images), sentences], training=True)
+        out = self.discriminator([self.noisy(images), sentences], training=True)
         return (out[0], out[1]) if self.attribute_weight else (out, None)
 
     # --- the losses (keras.ops only) ----------------------------------------------------
 
-    def _d_loss(self, real, labels):
+    def d_loss(self, real, labels):
         """GAN-CLS: (real, right) is real; (real, wrong) and (fake, right) are fake, with
         weights mismatch_weight and 1 - mismatch_weight. The wrong sentence of each image
         is the next image's (the batch rolled by one). With ``attribute_weight``, D's head
@@ -612,9 +609,11 @@ class TextGAN(GAN):
                                                                       smooth)
         if self.attribute_weight:
             loss = loss + self.attribute_weight * _attribute_loss(real_attributes, targets)
-        return loss, (real_right, fake_right, real_wrong)
+        return loss, {"d_real": self.as_probability(real_right),
+                      "d_fake": self.as_probability(fake_right),
+                      "d_wrong": self.as_probability(real_wrong)}
 
-    def _g_loss(self, batch_size, labels):
+    def g_loss(self, batch_size, labels):
         """G: fool D on (G(z, s), s); GAN-INT: also on s halfway to another caption. With
         ``attribute_weight``, also have D's head read in the image what the words say."""
         sentences, targets = labels
@@ -630,25 +629,14 @@ class TextGAN(GAN):
         if self.attribute_weight:
             loss = loss + self.attribute_weight * _attribute_loss(fake_attributes, targets)
         if self.imagine:
-            pick = keras.random.randint((batch_size,), 0, len(self._all_tokens),
-                                        seed=self.seed_generator)
+            pick = self.integers((batch_size,), len(self._all_tokens))
             tokens = ops.take(ops.convert_to_tensor(self._all_tokens), pick, axis=0)
             imagined = ops.stop_gradient(self.text_encoder(tokens, training=False))
             scores, logits = self._judge(G([self.noise(batch_size), imagined], training=True),
                                          imagined)
             loss = loss + self.imagine * (self.loss_pair.g_loss(scores) + self.attribute_weight
                                           * _attribute_loss(logits, self._targets(tokens)))
-        return loss, fake_scores
-
-    def _update_trackers(self, d_loss, g_loss, real_scores, fake_scores, real_wrong=None):
-        # D's step hands the (real, wrong) scores over in the slot where GAN puts the penalty.
-        if real_wrong is not None:
-            with _no_grad():
-                self.d_wrong_tracker.update_state(self._as_probability(real_wrong))
-        return super()._update_trackers(d_loss, g_loss, real_scores, fake_scores)
-
-    def _one_step(self, real, labels, update):
-        raise BadInputError("TextGAN trains with fit(images, tokens).")
+        return loss, {}
 
     # --- using the trained model ---------------------------------------------------------
 
@@ -662,7 +650,7 @@ class TextGAN(GAN):
 
     def sentence_vectors(self, captions):
         """The frozen encoder's vectors (N, dim) for captions (strings)."""
-        self._sync_weights()
+        self.sync()
         return encode_text(self.text_encoder, captions)
 
     def captions(self, which="seen"):
@@ -677,7 +665,7 @@ class TextGAN(GAN):
         s = self.sentence_vectors(captions)
         z = np.random.default_rng(seed).standard_normal((len(s), self.latent_dim))
         net = self.sampler if average else self.generator
-        return self._run_generator(net, z, s, batch_size)
+        return self.run_generator(net, z, s, batch_size)
 
     def generate(self, n, labels=None, seed=None, batch_size=500, average=True,
                  rejection=False):
@@ -703,7 +691,7 @@ class TextGAN(GAN):
         if len(s) != len(x):
             raise BadInputError(f"Need one caption per image: {len(x)} images, {len(s)} "
                                 "captions.")
-        with _no_grad():
+        with backend.no_grad():
             outs = [self.discriminator([x[i:i + batch_size], s[i:i + batch_size]],
                                        training=False) for i in range(0, len(x), batch_size)]
             out = np.concatenate([ops.convert_to_numpy(o[0] if self.attribute_weight else o)
@@ -789,7 +777,7 @@ def train_attribute_classifier(n=4096, epochs=5, lr=2e-3, seed=0, size=16):
 def read_attributes(classifier, images, batch_size=500):
     """The classifier's reading of each scene: int32 (N, 4) (size, colour, shape, position)."""
     x = check_scenes(images)
-    with _no_grad():
+    with backend.no_grad():
         outs = [classifier(x[i:i + batch_size], training=False)
                 for i in range(0, len(x), batch_size)]
     return np.stack([np.concatenate([ops.convert_to_numpy(o[k]) for o in outs]).argmax(1)

@@ -28,7 +28,8 @@ from keras import layers, ops
 
 from .data import check_images
 from .errors import BadInputError
-from .gan import GAN, _no_grad
+from . import backend
+from .gan import GAN
 
 SPRITES = ("disk", "square")
 
@@ -249,6 +250,7 @@ class DVDGAN(GAN):
     for the temporal one (probabilities that the clip is real).
     """
 
+    LOGS = GAN.LOGS + ("t_real", "t_fake")
     makes = "videos"  # what `python -m gankit sample` writes (see sample_arrays)
 
     def __init__(self, generator, spatial_d, temporal_d, frames_judged=2, temporal_weight=1.0,
@@ -281,60 +283,41 @@ class DVDGAN(GAN):
         self.spatial_d, self.temporal_d = spatial_d, temporal_d
         self.frames_judged = int(frames_judged)
         self.temporal_weight = float(temporal_weight)
-        self.t_real_tracker = keras.metrics.Mean(name="t_real")
-        self.t_fake_tracker = keras.metrics.Mean(name="t_fake")
 
-    def _check_discriminator(self, discriminator):
+    def check_discriminator(self, discriminator):
         pass  # checked in __init__, critic by critic
 
-    @property
-    def metrics(self):
-        return super().metrics + [self.t_real_tracker, self.t_fake_tracker]
-
-    def _pick_frames(self, clips):
+    def pick_frames(self, clips):
         """k distinct frames of each clip, chosen at random: (B, k, H, W, C). A one-hot
         matrix picks them (an einsum), which every backend differentiates."""
         frames = self.sample_shape[0]
-        u = keras.random.uniform((ops.shape(clips)[0], frames), seed=self.seed_generator)
+        u = self.uniform((ops.shape(clips)[0], frames))
         idx = ops.argsort(u, axis=1)[:, :self.frames_judged]
         return ops.einsum("bkt,bthwc->bkhwc", ops.one_hot(idx, frames), clips)
 
-    def _critics(self, clips):
-        clips = self._noisy(clips)
-        return self.discriminator([clips, self._pick_frames(clips)], training=True)
+    def critics(self, clips):
+        """(temporal score per clip, spatial scores of k random frames per clip)."""
+        clips = self.noisy(clips)
+        return self.discriminator([clips, self.pick_frames(clips)], training=True)
 
     # --- the losses (keras.ops only) ----------------------------------------------------
 
-    def _d_loss(self, real, labels):
+    def d_loss(self, real, labels):
         """Both critics learn, whatever temporal_weight says: real clips vs fresh fakes."""
-        z = self.noise(ops.shape(real)[0])
-        fake = ops.stop_gradient(self.generator(z, training=True))
-        t_real, s_real = self._critics(real)
-        t_fake, s_fake = self._critics(fake)
+        fake = ops.stop_gradient(self.generator(self.noise(ops.shape(real)[0]), training=True))
+        t_real, s_real = self.critics(real)
+        t_fake, s_fake = self.critics(fake)
         smooth = 1.0 - self.label_smoothing
         loss = (self.loss_pair.d_loss(s_real, s_fake, smooth)
                 + self.loss_pair.d_loss(t_real, t_fake, smooth))
-        return loss, (s_real, s_fake, (t_real, t_fake))
+        return loss, {"d_real": self.as_probability(s_real), "d_fake": self.as_probability(s_fake),
+                      "t_real": self.as_probability(t_real), "t_fake": self.as_probability(t_fake)}
 
-    def _g_loss(self, batch_size, labels):
+    def g_loss(self, batch_size, labels):
         """G: fool the spatial critic, plus temporal_weight times fool the temporal one."""
-        fake = self.generator(self.noise(batch_size), training=True)
-        t_fake, s_fake = self._critics(fake)
-        loss = (self.loss_pair.g_loss(s_fake)
-                + self.temporal_weight * self.loss_pair.g_loss(t_fake))
-        return loss, s_fake
-
-    def _update_trackers(self, d_loss, g_loss, real_scores, fake_scores, temporal=None):
-        # D's step hands the temporal critic's scores over in the slot where GAN puts the
-        # gradient penalty.
-        if temporal is not None:
-            with _no_grad():
-                self.t_real_tracker.update_state(self._as_probability(temporal[0]))
-                self.t_fake_tracker.update_state(self._as_probability(temporal[1]))
-        return super()._update_trackers(d_loss, g_loss, real_scores, fake_scores)
-
-    def _one_step(self, real, labels, update):
-        raise BadInputError("DVDGAN trains with fit(clips).")
+        t_fake, s_fake = self.critics(self.generator(self.noise(batch_size), training=True))
+        return (self.loss_pair.g_loss(s_fake)
+                + self.temporal_weight * self.loss_pair.g_loss(t_fake)), {}
 
     # --- using the trained model ---------------------------------------------------------
 
@@ -345,8 +328,8 @@ class DVDGAN(GAN):
     def discriminate(self, x, labels=None, batch_size=500):
         """The temporal critic's probability that each clip is real, shape (N,)."""
         x = check_clips(x, self.sample_shape)
-        self._sync_weights()
-        with _no_grad():
+        self.sync()
+        with backend.no_grad():
             s = np.concatenate([ops.convert_to_numpy(self.temporal_d(x[i:i + batch_size],
                                                                      training=False))
                                 for i in range(0, len(x), batch_size)])[:, 0]

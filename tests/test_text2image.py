@@ -109,12 +109,12 @@ def test_word_dropout_leaves_words_out_but_never_the_whole_sentence(encoder):
     tokens = gankit.encode_captions(captions)
     full = keras.ops.convert_to_numpy(encoder(tokens))
     gan = tiny(encoder, word_dropout=0.5)
-    _, (vectors, _) = gan._unpack((np.zeros((64, 16, 16, 3), "float32"), tokens))
+    _, (vectors, _) = gan.unpack((np.zeros((64, 16, 16, 3), "float32"), tokens))
     vectors = keras.ops.convert_to_numpy(vectors)
     assert np.isfinite(vectors).all()
     assert (~np.isclose(vectors, full, atol=1e-5).all(1)).mean() > 0.8  # words left out
     # nearly every word out: the sentence is "a", never empty (an empty average is NaN)
-    _, (vectors, _) = tiny(encoder, word_dropout=0.99)._unpack((None, tokens))
+    _, (vectors, _) = tiny(encoder, word_dropout=0.99).unpack((None, tokens))
     vectors = keras.ops.convert_to_numpy(vectors)
     just_a = keras.ops.convert_to_numpy(encoder(gankit.encode_captions(["a"])))
     assert np.isfinite(vectors).all()
@@ -134,7 +134,7 @@ def test_attribute_head_learns_what_the_words_name_and_round_trips(tmp_path, enc
     tokens = gankit.encode_captions(captions)
     gan = tiny(encoder, attribute_weight=1.0, interpolate=1.0, attribute_head="colour-blind",
                imagine=1.0)
-    _, (_, targets) = gan._unpack((x, tokens))
+    _, (_, targets) = gan.unpack((x, tokens))
     targets = keras.ops.convert_to_numpy(targets)
     ends = np.cumsum([len(v) for v in t2i.ATTRIBUTES.values()])
     for i, (e, values) in enumerate(zip(ends, t2i.ATTRIBUTES.values())):

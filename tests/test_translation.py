@@ -98,8 +98,7 @@ def test_pix2pix_wrong_input_gets_clear_errors(digits):
         gan.fit(src, tgt[:10], batch_size=32, epochs=1, verbose=0)
     with pytest.raises(gankit.BadInputError, match=r"\(8, 8, 1\)"):
         gan.translate(np.zeros((2, 28, 28, 1), "float32"))
-    with pytest.raises(gankit.BadInputError, match="translate"):
-        gan.generate(4)
+    assert not hasattr(gan, "generate"), "a translation model draws nothing from noise"
     with pytest.raises(gankit.BadInputError, match="condition"):
         gankit.Pix2Pix(gankit.unet_generator((8, 8, 1), base_filters=8),
                        gankit.patch_discriminator((8, 8, 1), (8, 8, 2), base_filters=8))
@@ -294,8 +293,7 @@ def test_cyclegan_wrong_input_gets_clear_errors(digits):
         gan.fit(digits, digits[:10], batch_size=32, epochs=1, verbose=0)
     with pytest.raises(gankit.BadInputError, match="direction"):
         gan.translate(digits[:2], direction="ac")
-    with pytest.raises(gankit.BadInputError, match="translate"):
-        gan.generate(3)
+    assert not hasattr(gan, "generate") and not hasattr(gan, "step")
     g = gankit.unet_generator((8, 8, 1), base_filters=8)
     with pytest.raises(gankit.BadInputError, match="d_b should judge"):
         gankit.CycleGAN(g, gankit.unet_generator((8, 8, 1), base_filters=8),
