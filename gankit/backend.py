@@ -192,14 +192,15 @@ def replicas():
 
 
 def strategy_replicas():
-    """How many replicas the TensorFlow strategy in scope trains on (1 without one): what
-    a model built now will run on."""
+    """How many devices the TensorFlow strategy in scope trains on (1 without one): what a
+    model built now will run on."""
     if name() != "tensorflow":
         return 1
     import tensorflow as tf
 
-    return tf.distribute.get_strategy().num_replicas_in_sync if tf.distribute.has_strategy() \
-        else 1
+    if not tf.distribute.has_strategy():
+        return 1
+    return tf.distribute.get_strategy().num_replicas_in_sync
 
 
 def this_replica(draw, shape):

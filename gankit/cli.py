@@ -59,7 +59,7 @@ def _cmd_train(args):
     from .recipes import train_recipe
 
     gan, report = train_recipe(args.recipe, minutes=args.minutes, seed=args.seed, out=args.out,
-                               progress=not args.quiet)
+                               progress=not args.quiet, devices=args.devices)
     print(f"trained {report['recipe']} for {report['seconds']} s: {report['steps']:,} steps, "
           f"{report['samples_per_second']:,} samples/s; saved to {args.out}")
     return 0
@@ -150,6 +150,9 @@ def build_parser():
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--out", required=True, help="where to save the model (a .keras file)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
+    t.add_argument("--devices", default="1",
+                   help="train data-parallel on N devices, or 'all' (JAX: keras.distribution; "
+                        "TensorFlow: tf.distribute); default 1")
     s = sub.add_parser("sample", help="draw samples from a saved model into an .npz file")
     s.add_argument("path", help="a .keras file written by train")
     s.add_argument("--n", type=int, required=True)

@@ -62,8 +62,8 @@ def _check_shape(shape, name="image_shape"):
 
 def batch_normalization():
     """Batch normalisation whose statistics come from the whole batch, as on one device:
-    built inside a TensorFlow MirroredStrategy, the replicas share theirs (synchronized);
-    JAX's DataParallel runs every layer on the global batch anyway."""
+    built inside a TensorFlow MirroredStrategy (gankit.devices), the devices share theirs
+    (synchronized); JAX's DataParallel runs every layer on the global batch anyway."""
     return layers.BatchNormalization(synchronized=backend.strategy_replicas() > 1)
 
 

@@ -18,6 +18,7 @@ import keras
 
 from . import data as gdata
 from .callbacks import DecayLearningRates, LazyR1, ProgressBar, TimeBudget
+from .devices import data_parallel
 from .errors import BadInputError, unknown_name
 from .acgan import ACGAN
 from .gan import GAN
@@ -451,11 +452,14 @@ def get_recipe(name):
     return RECIPES[name]
 
 
-def train_recipe(name, minutes=5.0, seed=0, out=None, progress=True, callbacks=()):
+def train_recipe(name, minutes=5.0, seed=0, out=None, progress=True, callbacks=(),
+                 devices=1):
     """Train recipe ``name`` for ``minutes`` of wall-clock time; save to ``out``.
 
-    Ctrl-C stops early and still saves. Returns (gan, report) where report
-    has the steps, seconds and images (or points) per second.
+    Ctrl-C stops early and still saves. ``devices``: a number or "all", to train
+    data-parallel (gankit.devices); the recipe's batch is the global batch, split across
+    them, so the updates are those of one device. Returns (gan, report) where report has
+    the steps, seconds and images (or points) per second.
     """
     recipe = get_recipe(name)
     try:
@@ -468,17 +472,21 @@ def train_recipe(name, minutes=5.0, seed=0, out=None, progress=True, callbacks=(
         check_writable(out)   # before training: a run that cannot be saved is not started
     seed_everything(seed)
     x, y = recipe.load_data(seed)
-    gan = recipe.build(seed)
-    budget = TimeBudget(minutes)
-    cbs = [budget, *recipe.schedule(budget, x, seed), *callbacks] + (
-        [ProgressBar(budget, desc=name)] if progress else [])
-    start = time.perf_counter()
-    # conditional GANs learn from (images, labels), translation GANs from two piles of images
-    pairs = getattr(gan, "conditional", False) or getattr(gan, "translates", False)
-    fit_args = (x, y) if y is not None and pairs else (x,)
-    gan.fit(*fit_args, batch_size=recipe.batch_size, epochs=1_000_000, shuffle=True,
-            verbose=0, callbacks=cbs)
-    seconds = time.perf_counter() - start
+    with data_parallel(devices) as n:
+        if recipe.batch_size % n:
+            raise BadInputError(f"{name} trains on batches of {recipe.batch_size}, which "
+                                f"{n} devices cannot share equally: choose a divisor of it.")
+        gan = recipe.build(seed)
+        budget = TimeBudget(minutes)
+        cbs = [budget, *recipe.schedule(budget, x, seed), *callbacks] + (
+            [ProgressBar(budget, desc=name)] if progress else [])
+        start = time.perf_counter()
+        # conditional GANs learn from (images, labels), translation GANs from two piles
+        pairs = getattr(gan, "conditional", False) or getattr(gan, "translates", False)
+        fit_args = (x, y) if y is not None and pairs else (x,)
+        gan.fit(*fit_args, batch_size=recipe.batch_size, epochs=1_000_000, shuffle=True,
+                verbose=0, callbacks=cbs)
+        seconds = time.perf_counter() - start
     steps = int(keras.ops.convert_to_numpy(gan.g_optimizer.iterations))
     report = {"recipe": name, "seed": seed, "steps": steps, "seconds": round(seconds, 1),
               "samples_per_second": round(steps * recipe.batch_size / max(seconds, 1e-9), 1)}

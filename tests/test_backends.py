@@ -96,4 +96,4 @@ def test_a_backend_that_cannot_train_gets_a_clear_error():
                           text=True, env=dict(os.environ, KERAS_BACKEND="numpy",
                                               PYTHONPATH=str(ROOT)), timeout=300)
     assert "KERAS_BACKEND is 'numpy'" in proc.stdout, proc.stdout + proc.stderr
-    assert "tensorflow, jax, torch" in proc.stdout
+    assert "TensorFlow, JAX and PyTorch" in proc.stdout
