@@ -284,7 +284,7 @@ class Playground:
             w.VBox(list(self.controls.values())),
             w.VBox([w.HBox(list(self.buttons.values())), self.view, self.status]),
         ])
-        self._lock = threading.RLock()
+        self._busy = threading.RLock()
         self._stop = threading.Event()
         self._thread = None
         self._holding = False
@@ -326,7 +326,7 @@ class Playground:
             if not self._holding:  # set() rebuilds once, after all its changes
                 self._build(f"rebuilt for {name} = {change['new']}")
             return
-        with self._lock:
+        with self._busy:
             if name in ("d_lr", "g_lr"):
                 opt = self.gan.d_optimizer if name == "d_lr" else self.gan.g_optimizer
                 opt.learning_rate.assign(float(change["new"]))
@@ -340,7 +340,7 @@ class Playground:
     def _build(self, message):
         """A fresh GAN, data and history for the current settings (the same seed each time)."""
         s = self.settings
-        with self._lock:
+        with self._busy:
             seed_everything(self.seed)
             hidden = (int(s["width"]),) * int(s["depth"])
             self.real = gdata.load(s["dataset"], n=20_000, seed=self.seed)
@@ -396,7 +396,7 @@ class Playground:
         if update not in ("both", "d", "g"):
             raise BadInputError(f'update should be "both", "d" or "g"; got {update!r}.')
         self.pause()
-        with self._lock:
+        with self._busy:
             try:
                 for _ in range(int(n)):
                     self._iterate(update)
@@ -410,7 +410,7 @@ class Playground:
         """Train ``steps`` steps here and now (blocking), then redraw. For lessons and
         scripts; ``play`` is the non-blocking version behind the button."""
         self.pause()
-        with self._lock:
+        with self._busy:
             start = time.perf_counter()
             every = max(1, int(steps) // 25)  # modes captured along the way, for the curve
             try:
@@ -458,7 +458,7 @@ class Playground:
         last_frame = time.perf_counter()
         try:
             while not self._stop.is_set():
-                with self._lock:
+                with self._busy:
                     start, done = time.perf_counter(), 0
                     while (time.perf_counter() - start < self.frame_seconds
                            and not self._stop.is_set()
@@ -603,7 +603,7 @@ class Playground:
     def redraw(self, tight=False):
         """Count modes, draw the frame, and put it in the view (and the status line).
         ``tight`` ends the curves' axes at the last step (a still picture; slower)."""
-        with self._lock:
+        with self._busy:
             art, gan = self._art, self.gan
             dataset = self.settings["dataset"]
             self._count_modes()
