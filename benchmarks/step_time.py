@@ -32,9 +32,8 @@ def main():
     x, y = recipe.load_data(0)
     gan = recipe.build(0)
     # keep the recipe's own compile settings (the 2D recipes run 20 steps per call)
-    gan.compile(gan.d_optimizer, gan.g_optimizer,
-                **{k: v for k, v in gan.get_compile_config().items() if not k.endswith("optimizer")},
-                jit_compile=args.jit_compile)
+    settings = {k: v for k, v in gan.get_compile_config().items() if not k.endswith("optimizer")}
+    gan.compile(gan.d_optimizer, gan.g_optimizer, **{**settings, "jit_compile": args.jit_compile})
     def data(n):  # exactly n examples, the dataset repeated if it is smaller
         idx = np.arange(n) % len(x)
         return (x[idx], y[idx]) if gan.conditional and y is not None else (x[idx],)
