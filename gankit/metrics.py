@@ -556,8 +556,10 @@ def reference(dataset="fashion-mnist", n=5000):
 
     - "real vs real": n real *training* images scored against the n test images; the
       best a generator can hope for at this n (the floor of FID, not 0). Its class
-      accuracy is the classifier's accuracy on the real *test* images: the ceiling
-      for a conditional generator (the training images were seen in training);
+      accuracy is the classifier's accuracy on the real *test* images: a reference, not
+      a ceiling, since a generator can make images more typical of their class than
+      many real ones, and the classifier scores typicality (the training images, which
+      it learnt from, score higher still);
     - "noise vs real": n images of uniform noise in [-1, 1]; the worst (its labels
       are random, so its class accuracy is chance, about 0.1).
 
