@@ -17,7 +17,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import run_lessons  # noqa: E402
 
 FULL_RUN = re.compile(r"\*Full run: (\d+) min (\d\d) s on a 2-core CPU")
-PARTS = ["## Exercises", "## Summary", "## Try it", "Quiz("]
+STUDENT_TIME = re.compile(r"Time for a student: about (\d+) min to read and run it, and "
+                          r"(\d+) min for the exercises")
+PARTS = ["## Exercises", "## Summary", "## Try it", "Quiz.load("]
+VERSION = re.compile(r"\b(?:Python|Keras|TensorFlow|PyTorch|JAX|otter-grader|Jupyter\w*)\s+\d[\d.]*")
 
 
 def test_lessons_are_numbered_in_order():
@@ -36,6 +39,7 @@ def test_lesson_is_saved_from_a_full_run_within_10_minutes(path):
     assert stated, (f"{path.name} states no full-run wall time: run "
                     f"`python scripts/run_lessons.py lessons/{path.name}`")
     assert int(stated.group(1)) * 60 + int(stated.group(2)) <= 600, stated.group(0)
+    assert STUDENT_TIME.search(text), f"{path.name} states no time for a student to read it"
     for part in PARTS:
         assert part in text, f"{path.name} has no {part!r}"
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
@@ -49,3 +53,36 @@ def test_lesson_is_saved_from_a_full_run_within_10_minutes(path):
                 if isinstance(v, list):
                     out["data"][k] = "".join(v)
     assert run_lessons.problems(type("NB", (), {"cells": cells})) == []
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name[:2])
+def test_prose_figures_come_from_the_run_or_name_their_source(path):
+    """A figure in a markdown cell (a decimal, a percentage, "N of M", a number of modes, a
+    range) is printed by this run, or its sentence names where it comes from."""
+    import nbformat
+
+    found = run_lessons.unbacked_figures(nbformat.read(path, as_version=4))
+    assert not found, f"{path.name}: figures its outputs do not show and no source names:\n" + \
+        "\n".join(f"  cell {i}: {fig!r} in: {sentence}" for i, fig, sentence in found)
+
+
+def test_quizzes_show_no_answers_before_the_student_answers():
+    for path in LESSONS:
+        text = path.read_text(encoding="utf-8")
+        assert "answer_key()" not in text, f"{path.name} prints the quiz's answers"
+
+
+def test_readme_figures_name_their_source():
+    """Each figure in the README's tables and lists sits in a row or paragraph that says
+    where it was measured (a lesson, a script in benchmarks/, a paper)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = []
+    for unit in re.split(r"\n(?=\|)|\n\s*\n", readme):
+        if run_lessons.SOURCE.search(unit) or unit.lstrip().startswith("```"):
+            continue
+        prose = run_lessons._CODE.sub(" ", run_lessons._MATH.sub(" ", unit))
+        prose = VERSION.sub(" ", prose)
+        found += [(m.group(1), " ".join(unit.split())[:120])
+                  for m in run_lessons._FIGURE.finditer(prose)
+                  if m.group(1) not in run_lessons.EXACT]
+    assert not found, "README figures without a source:\n" + "\n".join(map(str, found))
