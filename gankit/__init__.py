@@ -29,11 +29,36 @@ from here. The public API:
   generated images) and ``gankit.anomaly`` (AUROC, D's score, AnoGAN's latent search,
   baselines), used as modules
 """
+import importlib.util
 import os
+import sys
 
 # TensorFlow's C++ start-up chatter is noise for a student; errors still show.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+
+def _import_tensorflow_quietly():
+    """Import TensorFlow with the process's stderr closed for the moment it takes.
+
+    A few of its C++ start-up lines (the oneDNN notice, absl's "log messages before
+    InitializeLog") ignore TF_CPP_MIN_LOG_LEVEL and go straight to file descriptor 2,
+    which Jupyter shows under the cell as red text. A failed import still raises."""
+    if (os.environ["KERAS_BACKEND"] != "tensorflow" or "tensorflow" in sys.modules
+            or importlib.util.find_spec("tensorflow") is None):
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+_import_tensorflow_quietly()
 
 from .callbacks import (  # noqa: E402
     DecayLearningRates, DivergenceGuard, KIDMonitor, LazyR1, LiveTraining, ProgressBar,

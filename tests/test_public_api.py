@@ -1,6 +1,7 @@
 """gankit reads and writes no private Keras name (a Keras upgrade must not break it), and
 models saved before the GAN core was rewritten still load and train."""
 import ast
+import os
 import pathlib
 
 import keras
@@ -62,3 +63,17 @@ def test_a_model_saved_before_the_core_rewrite_loads_samples_and_trains():
     steps = int(keras.ops.convert_to_numpy(gan.g_optimizer.iterations))
     gan.fit(gankit.ring8(128, seed=0), batch_size=64, epochs=1, verbose=0)
     assert int(keras.ops.convert_to_numpy(gan.g_optimizer.iterations)) == steps + 2
+
+
+def test_importing_gankit_writes_nothing_to_stderr():
+    """Jupyter shows whatever reaches file descriptor 2 as red text under the cell:
+    TensorFlow's C++ start-up lines must not (a lesson is refused with warning spam)."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    env["KERAS_BACKEND"] = "tensorflow"
+    done = subprocess.run([sys.executable, "-c", "import gankit"], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "", f"import gankit wrote to stderr:\n{done.stderr}"
