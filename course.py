@@ -7,6 +7,7 @@
     python3 course.py backends  # only add JAX and PyTorch (CPU) to .venv/
     python3 course.py assign    # assignments: student versions and grading bundles
     python3 course.py grade DIR # grade a folder of submitted notebooks into a table
+    python3 course.py site      # build the course as a website in _site/ (offline)
 
 Everything goes into a virtual environment in .venv/ inside this folder; delete
 it to start over. Extra arguments after `test` go to pytest (e.g. -k data); after
@@ -103,11 +104,11 @@ def main(argv):
     if command in ("-h", "--help", "help"):
         print(__doc__)
         return 0
-    if command not in ("open", "test", "backends", "assign", "grade"):
+    if command not in ("open", "test", "backends", "assign", "grade", "site"):
         print(f"Unknown command {command!r}: use `python3 course.py` to open the course, "
               "`python3 course.py test` to run the tests, `python3 course.py backends` "
-              "to add JAX and PyTorch, or `python3 course.py assign` / `grade` for the "
-              "assignments.", file=sys.stderr)
+              "to add JAX and PyTorch, `python3 course.py assign` / `grade` for the "
+              "assignments, or `python3 course.py site` for the website.", file=sys.stderr)
         return 2
     ensure_environment(backends=command in ("test", "backends"))
     if command == "backends":
@@ -121,6 +122,9 @@ def main(argv):
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's start-up chatter
     if command == "test":
         return subprocess.run([py, "-m", "pytest", *argv[1:]], cwd=ROOT, env=env).returncode
+    if command == "site":
+        return subprocess.run([py, str(ROOT / "website" / "build.py"), *argv[1:]],
+                              env=env).returncode
     if command in ("assign", "grade"):
         # otter-grader is pinned in requirements.txt; the work is done by the course's Python
         return subprocess.run([py, str(ROOT / "assignments" / "manage.py"), command, *argv[1:]],
