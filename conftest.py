@@ -9,4 +9,4 @@ os.environ["GANKIT_SMOKE"] = "1"
 os.environ["GANKIT_OFFLINE"] = "1"
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ["MPLBACKEND"] = "Agg"
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -4,6 +4,7 @@
     python3 course.py           # install what is missing, open JupyterLab on lessons/
                                 # (--port=N: start looking for a free port at N)
     python3 course.py test      # the same plus JAX and PyTorch (CPU), run the whole test suite
+    python3 course.py test --fast   # only the unit tests: a few minutes, while changing gankit
     python3 course.py backends  # only add JAX and PyTorch (CPU) to .venv/
     python3 course.py assign    # assignments: student versions and grading bundles
     python3 course.py grade DIR # grade a folder of submitted notebooks into a table
@@ -30,6 +31,14 @@ VENV = ROOT / ".venv"
 STAMP = VENV / ".course-installed"
 # PyTorch's CPU-only wheels (the +cpu builds); plain PyPI has the multi-GB CUDA build on Linux.
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+
+
+# `test --fast`: the unit tests of gankit alone. Not the lessons, the browser, the other
+# backends, the several-device check, the graders or the exercises' solutions, and no
+# test marked slow: what to run after each change to gankit, before the whole suite.
+FAST = ["tests", "-m", "not slow", "--ignore=tests/browser", "--ignore=tests/test_backends.py",
+        "--ignore=tests/test_devices.py", "--ignore=tests/test_assignments.py",
+        "--ignore=tests/test_exercises.py"]
 
 
 def venv_python():
@@ -110,7 +119,9 @@ def main(argv):
               "to add JAX and PyTorch, `python3 course.py assign` / `grade` for the "
               "assignments, or `python3 course.py site` for the website.", file=sys.stderr)
         return 2
-    ensure_environment(backends=command in ("test", "backends"))
+    fast = command == "test" and "--fast" in argv
+    argv = [a for a in argv if a != "--fast"] if fast else argv
+    ensure_environment(backends=command == "backends" or (command == "test" and not fast))
     if command == "backends":
         ok = STAMP.read_text().strip() == wanted(True)
         print("JAX and PyTorch are installed: start Jupyter or Python with KERAS_BACKEND=jax "
@@ -119,9 +130,10 @@ def main(argv):
     py = str(venv_python())
     env = dict(os.environ)
     env.setdefault("KERAS_BACKEND", "tensorflow")
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow's start-up chatter
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # hide TensorFlow's C++ log lines (as gankit does)
     if command == "test":
-        return subprocess.run([py, "-m", "pytest", *argv[1:]], cwd=ROOT, env=env).returncode
+        args = [*FAST, *argv[1:]] if fast else argv[1:]
+        return subprocess.run([py, "-m", "pytest", *args], cwd=ROOT, env=env).returncode
     if command == "site":
         return subprocess.run([py, str(ROOT / "website" / "build.py"), *argv[1:]],
                               env=env).returncode

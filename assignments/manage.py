@@ -49,7 +49,7 @@ def grading_env():
     env = dict(os.environ)
     env.pop("GANKIT_SMOKE", None)
     env.update(GANKIT_OFFLINE="1", MPLBACKEND="Agg", KERAS_BACKEND="tensorflow",
-               TF_CPP_MIN_LOG_LEVEL="2", PYTHONWARNINGS="ignore")
+               TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore")
     return env
 
 

@@ -79,7 +79,7 @@ def _version(backend):
 
 def run_backend(backend, args, out):
     env = dict(os.environ, KERAS_BACKEND=backend, PYTHONPATH=str(ROOT),
-               TF_CPP_MIN_LOG_LEVEL="2")
+               TF_CPP_MIN_LOG_LEVEL="3")
     cmd = [sys.executable, __file__, "--worker", "--minutes", str(args.minutes),
            "--seed", str(args.seed), "--n", str(args.n), "--out", str(out)]
     proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)

@@ -21,6 +21,8 @@ from nbclient import NotebookClient
 
 PATH_RE = re.compile(r"(/root/|/home/[a-z]|/tmp/|/work/|/Users/|[A-Z]:\\\\Users)")
 WARN_RE = re.compile(r"(Warning:|WARNING|warnings.warn)")
+# A C++ log line (TensorFlow, XLA, absl): "E0000 00:00:1796397226.947739  545 file.cc:967] ..."
+CPP_LOG_RE = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d", re.M)
 
 
 def cpu_count():
@@ -38,6 +40,8 @@ def problems(nb):
                 found.append(f"cell {i}: machine path in output: {PATH_RE.search(text).group(0)}")
             if out.get("name") == "stderr" and WARN_RE.search(text):
                 found.append(f"cell {i}: warning in output: {text.strip()[:200]}")
+            if out.get("name") == "stderr" and CPP_LOG_RE.search(text):
+                found.append(f"cell {i}: C++ log line in output: {text.strip()[:200]}")
             if out.get("output_type") == "error":
                 found.append(f"cell {i}: error {out.get('ename')}: {out.get('evalue')}")
     return found
@@ -167,7 +171,7 @@ def stamp(nb, seconds):
 
 def main(paths):
     os.environ.pop("GANKIT_SMOKE", None)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # as course.py sets it for JupyterLab
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # as course.py sets it for JupyterLab
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     ok = True
     for path in map(pathlib.Path, paths):

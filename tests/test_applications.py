@@ -64,6 +64,7 @@ def test_baselines_flag_a_held_out_class(digits):
         anomaly.pca_scores(x * 255, xt, 5)
 
 
+@pytest.mark.slow
 def test_latent_search_rebuilds_what_g_can_make_and_leaves_g_alone(digits):
     gan = tiny_gan()
     gan.fit(digits[0], batch_size=64, epochs=1, verbose=0)
@@ -127,6 +128,7 @@ def test_train_classifier_makes_the_same_updates_whatever_the_set_size(digits, m
     assert [int(keras.ops.convert_to_numpy(m.optimizer.iterations)) for m in made] == [25, 25, 25]
 
 
+@pytest.mark.slow
 def test_compare_trains_every_arm_and_learns(digits):
     x, y, xt, yt = digits
     xs, ys = augment.small_labelled_set(x, y, 20, seed=0)

@@ -25,6 +25,7 @@ def test_recipes_lists_the_published_names():
     assert set(RECIPES) <= set(names)
 
 
+@pytest.mark.slow
 def test_train_then_sample_points(tmp_path):
     model = tmp_path / "ring.keras"
     out = gankit("train", "gan-ring8", "--minutes", "0.05", "--seed", "1", "--out", str(model))
@@ -46,6 +47,7 @@ def test_train_then_sample_points(tmp_path):
         assert f["points"].shape == (50, 2) and np.isfinite(f["points"]).all()
 
 
+@pytest.mark.slow
 def test_train_then_sample_conditional_images(tmp_path):
     model = tmp_path / "cgan.keras"
     out = gankit("train", "cgan-fashion", "--minutes", "0.05", "--out", str(model), "--quiet")
@@ -62,6 +64,7 @@ def test_train_then_sample_conditional_images(tmp_path):
     assert labels.min() >= 0 and labels.max() <= 9 and len(np.unique(labels)) > 3
 
 
+@pytest.mark.slow
 def test_bad_input_gets_a_clear_message(tmp_path):
     out = gankit("train", "dcgan-fashon", "--minutes", "1", "--out", str(tmp_path / "m.keras"))
     assert out.returncode == 2
@@ -73,6 +76,7 @@ def test_bad_input_gets_a_clear_message(tmp_path):
     assert out.returncode == 2 and "Train one first" in out.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_saves_what_was_learned(tmp_path):
     model = tmp_path / "interrupted.keras"
     proc = subprocess.Popen(
@@ -99,6 +103,7 @@ def test_ctrl_c_saves_what_was_learned(tmp_path):
     assert isinstance(gan, gk.GAN) and int(gan.g_optimizer.iterations) > 0
 
 
+@pytest.mark.slow
 def test_bad_input_is_refused_before_any_training(tmp_path):
     """Each probe fails at once with a message that says what to do, never a traceback."""
     blocker = tmp_path / "a-file"
@@ -122,6 +127,7 @@ def test_bad_input_is_refused_before_any_training(tmp_path):
     assert not (tmp_path / "m.keras").exists()
 
 
+@pytest.mark.slow
 def test_sample_explains_damaged_files_and_huge_requests(tmp_path):
     model = tmp_path / "ring.keras"
     assert gankit("train", "gan-ring8", "--minutes", "0.02", "--out", str(model),

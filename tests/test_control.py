@@ -227,6 +227,7 @@ def test_recipes_build_the_control_models():
     assert x.shape == (1438, 8, 8, 1)  # the training side of the split; the rest scores it
 
 
+@pytest.mark.slow
 def test_cli_sample_writes_labels_and_codes(tmp_path, capsys):
     from gankit import cli
 

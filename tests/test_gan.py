@@ -350,6 +350,7 @@ def test_an_untrained_gan_saves_and_loads_without_optimizer_warnings(tiny_gan, t
     np.testing.assert_array_equal(back.generate(5, seed=1), gan.generate(5, seed=1))
 
 
+@pytest.mark.slow
 def test_an_xla_compiled_gan_trains_saves_and_resumes(tmp_path):
     # the best-* recipes compile their step with XLA; PyTorch has no XLA and trains as usual
     options = {**gankit.recipes.BEST_TOY, "hidden": (16, 16), "d_hidden": (16, 16)}

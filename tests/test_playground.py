@@ -48,6 +48,7 @@ def test_slider_then_step_both_trains_and_redraws():
     assert pg.modes and pg.modes[-1][0] == 1   # ring8: modes counted every frame
 
 
+@pytest.mark.slow
 def test_step_d_moves_only_d_and_step_g_only_g():
     pg = _small()
     g0, d0 = _weights(pg.gan.generator), _weights(pg.gan.discriminator)

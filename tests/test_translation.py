@@ -247,6 +247,7 @@ def test_recipes_save_and_sample_writes_inputs(name, inputs, tmp_path):
             assert f["inputs"].min() >= -1 and f["inputs"].max() <= 1
 
 
+@pytest.mark.slow
 def test_train_recipe_fits_a_translation_on_pairs():
     gan, report = gankit.train_recipe("pix2pix-outlines", minutes=0.02, progress=False)
     assert report["steps"] >= 1 and int(gan.g_optimizer.iterations) == report["steps"]
@@ -263,6 +264,7 @@ def cyclegan(seed=0, **kwargs):
     return gan
 
 
+@pytest.mark.slow
 def test_cyclegan_learns_without_pairs_and_round_trips(digits, tmp_path):
     a = digits
     b = -digits[np.random.default_rng(0).permutation(len(digits))]  # inverted, shuffled: no pairs
