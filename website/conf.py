@@ -25,7 +25,7 @@ myst_dmath_double_inline = True  # $$...$$ inside a paragraph, as JupyterLab ren
 myst_heading_anchors = 3
 suppress_warnings = ["myst.header", "misc.highlighting_failure"]
 
-autodoc_default_options = {"members": True, "member-order": "bysource"}
+autodoc_default_options = {"members": True, "undoc-members": True, "member-order": "bysource"}
 autodoc_typehints = "none"
 autodoc_inherit_docstrings = False  # Keras's own docstrings are not gankit's
 
