@@ -111,6 +111,7 @@ def test_small_labelled_set_is_balanced_and_repeatable(digits):
         augment.small_labelled_set(x, y, 10_000)
 
 
+@pytest.mark.slow
 def test_train_classifier_makes_the_same_updates_whatever_the_set_size(digits, monkeypatch):
     """Every arm of the comparison gets exactly ``steps`` updates: with epochs, the arm with
     generated images added would get more (it did: 658 against 608)."""

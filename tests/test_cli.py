@@ -18,6 +18,7 @@ def gankit(*args, timeout=300):
                           text=True, timeout=timeout, env=os.environ.copy())
 
 
+@pytest.mark.slow
 def test_recipes_lists_the_published_names():
     out = gankit("recipes")
     assert out.returncode == 0, out.stderr

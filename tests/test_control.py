@@ -115,6 +115,7 @@ def test_class_loss_is_cross_entropy():
 
 # --- InfoGAN -----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_infogan_q_learns_to_read_the_codes(digits):
     x, _, _, _ = digits
     gan = infogan()

@@ -207,6 +207,7 @@ def test_training_run_can_be_awaited():
     assert len(history.history["d_loss"]) == 2 and panel.step == 16
 
 
+@pytest.mark.slow
 def test_training_panel_draws_image_samples_and_curves():
     gankit.seed_everything(0)
     gan = gankit.GAN(gankit.dcgan_generator(8, (8, 8, 1), base_filters=4),

@@ -184,6 +184,7 @@ def tiny_dcgan(num_classes=None, seed=0):
     return gan
 
 
+@pytest.mark.slow
 def test_kid_monitor_records_kid_during_training_beside_live_training():
     x, _ = gankit.load_fashion_mnist("train", n=192, verbose=False)
     gan = tiny_dcgan()
@@ -232,6 +233,7 @@ def test_nearest_neighbour_plot_shows_each_sample_beside_its_neighbours():
         gankit.plot_nearest_neighbours(fake, train, idx[:, 0])
 
 
+@pytest.mark.slow
 def test_best_grid_recipe_takes_r1_steps_until_three_quarters_of_its_budget(monkeypatch):
     recipe = gankit.recipes.get_recipe("best-grid25")
     budget = gankit.StepBudget(200)

@@ -81,6 +81,7 @@ def test_tokenizer_round_trip_and_its_error_names_the_word():
         gankit.encode_captions(["a big purple circle on the left"])
 
 
+@pytest.mark.slow
 def test_the_attribute_classifiers_read_real_scenes():
     clf = t2i.train_attribute_classifier(seed=0)  # the lesson's judge: 4,096 scenes, 5 epochs
     x, _, attributes = gankit.shape_scenes(400, seed=7, held_out=(), which="all")
@@ -126,6 +127,7 @@ def test_word_dropout_leaves_words_out_but_never_the_whole_sentence(encoder):
         tiny(encoder, word_dropout=1.0)
 
 
+@pytest.mark.slow
 def test_attribute_head_learns_what_the_words_name_and_round_trips(tmp_path, encoder):
     """attribute_weight: the caption's words become one-hot labels per attribute, D's
     image-only head learns them on real scenes, and G's loss has the same term; imagine
@@ -293,6 +295,7 @@ def test_check_scenes_says_what_was_expected_and_what_to_do():
         t2i.check_scenes(x, shape=(8, 8, 3))
 
 
+@pytest.mark.slow
 def test_cli_sample_writes_images_and_captions(tmp_path, encoder):
     gan = tiny(encoder, info={"recipe": "text2image-shapes", "kind": "images"})
     gan.save(tmp_path / "t.keras")

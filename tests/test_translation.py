@@ -41,6 +41,7 @@ def test_outlines_mark_edges_only():
         outlines(x[0])
 
 
+@pytest.mark.slow
 def test_pix2pix_learns_the_outline_task(digits):
     src, tgt = make_pairs("outlines", digits)
     gan = pix2pix()
@@ -67,6 +68,7 @@ def test_add_noise_is_seeded_clipped_and_checked():
         add_noise(x, sigma=-1)
 
 
+@pytest.mark.slow
 def test_pix2pix_learns_to_remove_noise(digits):
     noisy, clean = make_pairs("denoise", digits)
     assert noisy.shape == clean.shape and not np.array_equal(noisy, clean)
@@ -128,6 +130,7 @@ def test_psnr_and_ssim():
         psnr(x, x[:, :8])
 
 
+@pytest.mark.slow
 def test_srgan_beats_bicubic_on_what_it_trained_for(digits):
     hi = digits
     lo = downsample(hi, 2)  # 8x8 -> 4x4: a 2x super-resolution task
@@ -200,6 +203,7 @@ def test_laplacian_pyramid_adds_back_up_exactly(digits):
     assert np.abs(residuals[0]).mean() > 0.05  # the finest level holds real detail
 
 
+@pytest.mark.slow
 def test_lapgan_trains_every_level_and_round_trips(digits, tmp_path):
     from gankit.lapgan import lapgan_levels
 

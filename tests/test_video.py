@@ -91,6 +91,7 @@ def test_the_critics_learn_and_g_changes_in_a_few_steps(trained):
     assert p.shape == (6,) and ((p > 0) & (p < 1)).all()
 
 
+@pytest.mark.slow
 def test_save_and_load_give_the_same_clips(tmp_path, trained, xla_auto):
     gan = trained["gan"]
     gan.save(tmp_path / "v.keras")

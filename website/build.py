@@ -9,6 +9,7 @@ them), the benchmarks and a page per gankit module from its docstrings. Open
 _site/index.html in a browser; it needs no server and no network.
 """
 import argparse
+import ast
 import json
 import pathlib
 import re
@@ -35,6 +36,15 @@ def modules():
     """gankit's modules that a reader uses, in alphabetical order."""
     return sorted(p.stem for p in (ROOT / "gankit").glob("*.py")
                   if not p.stem.startswith("_"))
+
+
+def public_names(module):
+    """(kind, name) of the functions and classes that ``gankit/module.py`` defines, in the
+    order of the source (what the module's page lists; its own names, not its imports)."""
+    tree = ast.parse((ROOT / "gankit" / f"{module}.py").read_text(encoding="utf-8"))
+    return [("class" if isinstance(node, ast.ClassDef) else "function", node.name)
+            for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+            and not node.name.startswith("_")]
 
 
 def landing_page():
@@ -96,8 +106,10 @@ def api_pages(src):
              "", "```{toctree}", ":maxdepth: 1", ""]
     for name in modules():
         title = f"gankit.{name}"
-        (src / "api" / f"{name}.rst").write_text(
-            f"{title}\n{'=' * len(title)}\n\n.. automodule:: gankit.{name}\n", encoding="utf-8")
+        lines = [title, "=" * len(title), "", f".. automodule:: gankit.{name}", "   :no-members:", ""]
+        for kind, member in public_names(name):
+            lines += [f".. auto{kind}:: gankit.{name}.{member}", ""]
+        (src / "api" / f"{name}.rst").write_text("\n".join(lines), encoding="utf-8")
         index.append(name)
     (src / "api" / "index.md").write_text("\n".join(index + ["```", ""]), encoding="utf-8")
 
