@@ -203,8 +203,15 @@ def open_course(py, env, extra):
         try:
             server.wait(timeout=30)
         except (KeyboardInterrupt, subprocess.TimeoutExpired):
+            # A server that has not stopped in 30 s (rarely, a kernel slow to shut down) is
+            # asked once more, then stopped: one Ctrl-C must be enough. Its kernels exit on
+            # their own when their parent is gone (ipykernel watches it).
             server.terminate()
-            server.wait()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
         print("JupyterLab stopped.", flush=True)
         return 0
 
