@@ -49,6 +49,8 @@ def main():
     p.add_argument("--batch", type=int, default=None)
     p.add_argument("--steps-per-execution", type=int, default=1)
     p.add_argument("--decay-from", type=float, default=None)
+    p.add_argument("--decay-to", type=float, default=0.0, help="the rates fall to this "
+                   "fraction of their value (default 0)")
     p.add_argument("--rejection", action="store_true")
     p.add_argument("--save", help="save the trained GAN to this .keras file")
     p.add_argument("--r1", type=float, default=0.0, help="gamma of a lazy R1 penalty "
@@ -83,7 +85,7 @@ def main():
     budget = StepBudget(args.steps, every=args.every or max(1, args.steps // 4), report=report)
     cbs = [budget]
     if args.decay_from is not None:
-        cbs.append(gankit.DecayLearningRates(budget, start=args.decay_from))
+        cbs.append(gankit.DecayLearningRates(budget, start=args.decay_from, to=args.decay_to))
     if args.r1:
         if args.what == "cgan":
             raise SystemExit("--r1 is for ring8 and grid25 (an unconditional D on points).")
@@ -95,6 +97,7 @@ def main():
     if args.save:
         gan.save(args.save)
     print(f"{args.what} seed {args.seed} {args.options} batch {batch} decay {args.decay_from}"
+          f" to {args.decay_to}"
           f"{f' lazy R1 {args.r1} until {args.r1_until}' if args.r1 else ''}: "
           f"{args.steps} steps in {seconds:.0f} s", flush=True)
     if args.what == "cgan":

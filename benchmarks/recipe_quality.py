@@ -1,6 +1,8 @@
-"""Train a recipe for a wall-clock budget and print how good it got.
+"""Train a recipe (its own steps, or ``--steps``; ``--minutes`` caps the time) and print
+how good it got.
 
-    python benchmarks/recipe_quality.py dcgan-fashion cgan-fashion --minutes 5 --seeds 0
+    python benchmarks/recipe_quality.py dcgan-fashion cgan-fashion --seeds 0
+    python benchmarks/recipe_quality.py dcgan-fashion --steps 5600 --seeds 0
 
 For image recipes: every score of gankit.metrics (FID, KID, IS-style, precision, recall,
 density, coverage) against 5,000 real test images in the feature space of the course's
@@ -33,12 +35,14 @@ def image_scores(gan, rejection=False):
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("recipes", nargs="+")
-    p.add_argument("--minutes", type=float, default=5.0)
+    p.add_argument("--minutes", type=float, default=None, help="a cap on the time (default none)")
+    p.add_argument("--steps", type=int, default=None, help="default: the recipe's own")
     p.add_argument("--seeds", type=int, nargs="+", default=[0])
     p.add_argument("--rejection", action="store_true",
                    help="image recipes: also score samples kept by rejection sampling")
     args = p.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; budget {args.minutes} min")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; steps "
+          f"{args.steps or 'of the recipe'}, time cap {args.minutes} min")
     if any(gankit.get_recipe(name).kind == "images" for name in args.recipes):
         # what the image scores mean: real against real, noise against real
         ref = gankit.metrics.reference("fashion-mnist", N)
@@ -50,7 +54,8 @@ def main():
         for seed in args.seeds:
             if recipe.kind == "images":
                 untrained = image_scores(recipe.build(seed))
-            gan, report = gankit.train_recipe(name, minutes=args.minutes, seed=seed, progress=False)
+            gan, report = gankit.train_recipe(name, minutes=args.minutes, seed=seed,
+                                              steps=args.steps, progress=False)
             if recipe.kind == "images":
                 row = image_scores(gan)
                 if args.rejection:
@@ -67,7 +72,7 @@ def main():
                 extra = ""
             rows.append(row)
             figures = ", ".join(f"{k} {v:.4g}" for k, v in row.items())
-            print(f"{name} seed {seed}: {report['steps']} steps, "
+            print(f"{name} seed {seed}: {report['steps']} steps in {report['seconds']:.0f} s, "
                   f"{report['samples_per_second']:.0f} samples/s; {figures}{extra}", flush=True)
         if len(rows) > 1:
             summary = ", ".join(

@@ -52,7 +52,7 @@ def image_options(options):
     """The image version of a remedy: the dcgan-fashion rate 4e-4 unless the remedy sets
     its own; TTUR's rates become 4e-4 for D and 2e-4 for G (1e-4 on points); WGAN-GP needs
     a critic without batch norm; packing puts the packed images side by side as channels."""
-    options = {k: v for k, v in options.items() if k != "latent_dim"}
+    options = {k: v for k, v in options.items() if k not in ("latent_dim", "choices")}
     if options.get("gradient_penalty"):
         options.setdefault("d_norm", "layer")
     if "lr" not in options:

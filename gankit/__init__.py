@@ -5,7 +5,8 @@ from here. The public API:
 
 - data: load_fashion_mnist, load_mnist, load_digits8, ring8, grid25, spiral,
   moons, mixture1d, load
-- models: mlp_generator, mlp_discriminator, dcgan_generator, dcgan_discriminator
+- models: mlp_generator, mlp_discriminator, dcgan_generator, dcgan_discriminator,
+  DiscreteChoice (a one-hot choice made from the noise)
 - losses: LOSSES, get_loss
 - gan: GAN (a keras.Model with a custom train_step)
 - acgan, infogan: ACGAN (D also names the class) and InfoGAN (codes found without
@@ -76,7 +77,7 @@ from .infogan import InfoGAN  # noqa: E402
 from .losses import LOSSES, get_loss  # noqa: E402
 from .metrics import mode_stats  # noqa: E402
 from .models import (  # noqa: E402
-    MinibatchStdDev, dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator)
+    DiscreteChoice, MinibatchStdDev, dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator)
 from .plots import (  # noqa: E402
     animate_samples, grid_canvas, image_grid, plot_2d_gan, plot_history, plot_kid,
     plot_nearest_neighbours, plot_points)

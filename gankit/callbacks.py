@@ -171,9 +171,9 @@ class TimeBudget(_Budget):
 class StepBudget(_Budget):
     """Stops training after ``steps`` generator steps (counted from the start of this fit).
 
-    Comparing runs at the same number of steps is fair on a busy machine, where a
-    wall-clock budget gives each run a different number of updates.
-    ``DecayLearningRates`` can follow it like a TimeBudget.
+    The recipes' schedules follow one (``DecayLearningRates``, ``LazyR1``): the same
+    steps give the same run on a fast machine and a slow or busy one, where a
+    wall-clock budget would give each a different number of updates.
     """
 
     def __init__(self, steps):
@@ -189,14 +189,14 @@ class StepBudget(_Budget):
 
 
 class DecayLearningRates(Callback):
-    """Lets the learning rates fall linearly over the last part of a time budget.
+    """Lets the learning rates fall linearly over the last part of a budget.
 
     Big steps early explore; small steps at the end let G settle on sharp samples
     instead of hopping around the modes it has found. From ``start`` (a fraction
     of ``budget``) to the end, every optimizer's rate goes down to ``to`` times its
     value. The rates are put back when training ends, so a later ``fit`` starts
-    where this one started. ``budget`` is a :class:`TimeBudget` (anything with a
-    ``fraction`` from 0 to 1 will do).
+    where this one started. ``budget`` is a :class:`StepBudget` or a
+    :class:`TimeBudget` (anything with a ``fraction`` from 0 to 1 will do).
     """
 
     def __init__(self, budget, start=0.5, to=0.0):
@@ -237,7 +237,7 @@ class DecayLearningRates(Callback):
 
 
 class LazyR1(Callback):
-    """The R1 penalty, taken lazily, and only while G is still finding the modes.
+    """The R1 penalty on the discriminator, taken lazily.
 
     R1 (Mescheder et al. 2018) penalises the slope of D at real samples,
     gamma/2 E||grad_x D(x)||^2: a D kept flat on the data cannot send G round the
@@ -245,8 +245,7 @@ class LazyR1(Callback):
     about every ``every`` steps D takes one extra step on the penalty alone
     on ``batch_size`` real samples drawn from ``data``, weighted by
     the steps since the last one. From ``until`` (a fraction of ``budget``) on it is
-    off: R1 holds the modes while G explores but blurs them if it stays while the
-    rates fall and G sharpens (benchmarks/README.md, the grid's seed 9).
+    off; 1, the default, keeps it on to the end.
     ``data`` is the real samples, or ``(samples, labels)`` for a conditional GAN.
     """
 
@@ -257,7 +256,7 @@ class LazyR1(Callback):
         self.labels = None if labels is None else keras.ops.convert_to_numpy(labels)
         if not gamma > 0 or not 0.0 < until <= 1.0 or int(every) < 1 or int(batch_size) < 1:
             raise BadInputError(
-                "LazyR1 wants gamma > 0 (0.01 in the best-grid25 recipe), 0 < until <= 1, "
+                "LazyR1 wants gamma > 0 (0.01 in the best-* recipes), 0 < until <= 1, "
                 f"every >= 1 and batch_size >= 1; got gamma={gamma}, until={until}, "
                 f"every={every}, batch_size={batch_size}.")
         if until < 1.0 and budget is None:
@@ -296,7 +295,8 @@ class LazyR1(Callback):
 
 
 class ProgressBar(Callback):
-    """A single tqdm bar over the time budget, with the latest losses.
+    """A single tqdm bar over the budget (steps for a StepBudget, seconds for a
+    TimeBudget), with the latest losses.
 
     Use with ``verbose=0`` in ``fit`` (Keras's own bar prints one line per epoch).
     """
@@ -307,17 +307,22 @@ class ProgressBar(Callback):
         self.desc = desc
         self.update_every = update_every
         self.bar = None
+        self.by_steps = isinstance(budget, StepBudget)
         self._n = self._counted = 0
 
     def on_train_begin(self, logs=None):
         from tqdm.auto import tqdm
 
-        total = int(round(self.budget.seconds))
-        # tqdm writes the postfix with a leading ", ": "... 81/180 s, step 8,220, d_loss 0.993"
-        self.bar = tqdm(total=total, desc=self.desc, unit="s", leave=True,
-                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s"
-                                   "{postfix}")
+        unit = "steps" if self.by_steps else "s"
+        total = self.budget.total if self.by_steps else int(round(self.budget.seconds))
+        # tqdm writes the postfix with a leading ", ": "... 2,400/6,000 steps, 81 s, d_loss 0.993"
+        self.bar = tqdm(total=total, desc=self.desc, unit=unit, leave=True,
+                        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:,.0f}/{total:,.0f} "
+                                   + unit + "{postfix}")
         self._n = self._counted = 0
+
+    def _position(self):
+        return min(self.budget.steps if self.by_steps else self.budget.elapsed, self.bar.total)
 
     def on_train_batch_end(self, batch, logs=None):
         self._n += 1
@@ -325,15 +330,16 @@ class ProgressBar(Callback):
         if self._n % self.update_every:
             return
         logs = logs or {}
-        self.bar.n = min(self.budget.elapsed, self.bar.total)
-        self.bar.set_postfix_str(
-            f"step {steps_done(self.watched, self._counted):,}, " + ", ".join(
-                f"{k} {float(v):.3f}" for k, v in logs.items() if k in ("d_loss", "g_loss")),
+        where = (f"{self.budget.elapsed:.0f} s" if self.by_steps
+                 else f"step {steps_done(self.watched, self._counted):,}")
+        self.bar.n = self._position()
+        self.bar.set_postfix_str(where + ", " + ", ".join(
+            f"{k} {float(v):.3f}" for k, v in logs.items() if k in ("d_loss", "g_loss")),
             refresh=True)
 
     def on_train_end(self, logs=None):
         if self.bar is not None:
-            self.bar.n = min(self.budget.elapsed, self.bar.total)
+            self.bar.n = self._position()
             self.bar.close()
 
 

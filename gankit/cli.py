@@ -1,7 +1,12 @@
 """The command line: ``python -m gankit recipes | train | sample``.
 
     python -m gankit recipes
-    python -m gankit train dcgan-fashion --minutes 5 --seed 0 --out runs/dcgan.keras
+    python -m gankit train dcgan-fashion --seed 0 --out runs/dcgan.keras
+    python -m gankit train best-ring8 --minutes 3 --steps 12000 --out runs/ring.keras
+
+``train`` runs the recipe's own number of steps (``--steps`` to change it: the schedule
+stretches with it); ``--minutes`` caps the time and says how far through the schedule
+the run got.
     python -m gankit sample runs/dcgan.keras --n 64 --out samples.npz --seed 1
 
 ``sample`` writes ``images`` (N, H, W, C) float32 in [-1, 1] for image
@@ -38,8 +43,9 @@ def _cmd_recipes(args):
     from .recipes import RECIPES
 
     width = max(len(n) for n in RECIPES)
+    print(f"{'recipe':<{width}}  {'kind':<6}  {'dataset':<13}  {'steps':>6}  description")
     for r in RECIPES.values():
-        print(f"{r.name:<{width}}  {r.kind:<6}  {r.dataset:<13}  {r.description}")
+        print(f"{r.name:<{width}}  {r.kind:<6}  {r.dataset:<13}  {r.steps:>6,}  {r.description}")
     return 0
 
 
@@ -55,13 +61,29 @@ def _minutes(text):
     return value
 
 
+def _steps(text):
+    """--steps: a whole number above 0."""
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"should be a whole number of steps above 0, like "
+                                         f"6000; got {text!r}")
+    return value
+
+
 def _cmd_train(args):
     from .recipes import train_recipe
 
     gan, report = train_recipe(args.recipe, minutes=args.minutes, seed=args.seed, out=args.out,
-                               progress=not args.quiet, devices=args.devices)
-    print(f"trained {report['recipe']} for {report['seconds']} s: {report['steps']:,} steps, "
-          f"{report['samples_per_second']:,} samples/s; saved to {args.out}")
+                               progress=not args.quiet, devices=args.devices, steps=args.steps)
+    print(f"trained {report['recipe']} for {report['seconds']} s: {report['steps']:,} of "
+          f"{report['planned_steps']:,} steps, {report['samples_per_second']:,} samples/s; "
+          f"saved to {args.out}")
+    if report["schedule_done"] < 1:
+        print(f"stopped {report['schedule_done']:.0%} of the way through the recipe's schedule "
+              f"(the time cap, or Ctrl-C): give it more --minutes to train the recipe as tuned")
     return 0
 
 
@@ -144,9 +166,14 @@ def build_parser():
                                 description="Train, sample and list the course's GAN recipes.")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("recipes", help="list the named training recipes")
-    t = sub.add_parser("train", help="train a recipe for a wall-clock budget and save it")
+    t = sub.add_parser("train", help="train a recipe for its number of steps and save it")
     t.add_argument("recipe")
-    t.add_argument("--minutes", type=_minutes, default=5.0, help="wall-clock budget (default 5)")
+    t.add_argument("--minutes", type=_minutes, default=None,
+                   help="stop after this many minutes even if the steps are not done "
+                        "(default: no cap)")
+    t.add_argument("--steps", type=_steps, default=None,
+                   help="train for this many steps, the schedule stretched to them "
+                        "(default: the recipe's own, listed by `recipes`)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--out", required=True, help="where to save the model (a .keras file)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")

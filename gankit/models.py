@@ -47,6 +47,37 @@ class MinibatchStdDev(layers.Layer):
         return (*input_shape[:-1], None if input_shape[-1] is None else input_shape[-1] + 1)
 
 
+@keras.saving.register_keras_serializable(package="gankit")
+class DiscreteChoice(layers.Layer):
+    """Turns the first ``choices`` noise coordinates into a one-hot choice: the largest one.
+
+    A continuous generator maps the connected noise space onto a connected set, so
+    between two separate modes it must put some samples (the "bridges" of the 2D
+    mixtures). This one jump lets G give each choice its own mode. The coordinates are
+    independent N(0, 1), so each choice comes up equally often: sampling stays plain
+    z ~ N(0, I). The remaining coordinates are scaled by ``noise_scale``: at full
+    scale they outweigh the choice (a one-hot of 64 varies little per coordinate) and G
+    learns to ignore it.
+    """
+
+    def __init__(self, choices, noise_scale=0.3, **kwargs):
+        super().__init__(**kwargs)
+        self.choices, self.noise_scale = int(choices), float(noise_scale)
+
+    def call(self, z):
+        k = ops.argmax(z[:, :self.choices], axis=-1)
+        one_hot = ops.one_hot(k, self.choices, dtype=z.dtype)
+        rest = self.noise_scale * z[:, self.choices:]
+        return ops.concatenate([one_hot, rest], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "choices": self.choices,
+                "noise_scale": self.noise_scale}
+
+
 def _check_norm(norm):
     if norm not in NORMS:
         raise BadInputError(f"norm should be one of {NORMS}; got {norm!r}.")
@@ -105,15 +136,23 @@ def _generator_inputs(latent_dim, num_classes):
 # --- MLP ---------------------------------------------------------------------------
 
 def mlp_generator(latent_dim, output_shape, hidden=(128, 128), output_activation="tanh",
-                  batch_norm=False, num_classes=None, name="generator"):
+                  batch_norm=False, num_classes=None, choices=None, choice_noise=0.3,
+                  name="generator"):
     """An MLP generator: z (latent_dim,) -> sample of ``output_shape``.
 
     output_activation: "tanh" for images in [-1, 1]; None for points whose
-    range is not bounded (the 2D toys).
+    range is not bounded (the 2D toys). choices: the first ``choices`` of the
+    ``latent_dim`` noise coordinates become one discrete choice (:class:`DiscreteChoice`),
+    the others are scaled by ``choice_noise``.
     """
     output_shape = tuple(int(s) for s in (output_shape if hasattr(output_shape, "__len__")
                                           else (output_shape,)))
     z, label, h = _generator_inputs(latent_dim, num_classes)
+    if choices:
+        if num_classes or not 1 < int(choices) < latent_dim:
+            raise BadInputError(f"choices should be between 2 and latent_dim - 1 "
+                                f"({latent_dim - 1}), for an unconditional G; got {choices}.")
+        h = DiscreteChoice(choices, noise_scale=choice_noise)(h)
     for width in hidden:
         h = layers.Dense(width)(h)
         if batch_norm:

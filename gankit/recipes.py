@@ -1,5 +1,9 @@
 """Named training recipes: a dataset, two networks, a loss and optimizers that
-are known to work together, trained for a wall-clock budget.
+are known to work together, trained for a number of steps.
+
+A recipe's schedule (the learning rates' decay, when R1 stops) follows its own number of
+steps, not the clock, so a faster machine trains the same model sooner instead of a
+different one; ``minutes`` only caps the time.
 
 ``python -m gankit recipes`` lists them; ``train_recipe`` (or ``python -m
 gankit train``) runs one. Names are stable once published.
@@ -17,7 +21,7 @@ from typing import Callable
 import keras
 
 from . import data as gdata
-from .callbacks import DecayLearningRates, LazyR1, ProgressBar, TimeBudget
+from .callbacks import DecayLearningRates, LazyR1, ProgressBar, StepBudget, TimeBudget
 from .devices import data_parallel
 from .errors import BadInputError, unknown_name
 from .acgan import ACGAN
@@ -37,20 +41,24 @@ class Recipe:
     batch_size: int
     build: Callable  # seed -> compiled GAN
     load_data: Callable  # seed -> (x, y or None)
-    # the learning rates fall linearly to 0 from this fraction of the budget on
-    # (callbacks.DecayLearningRates); None keeps them constant
+    # the learning rates fall linearly from this fraction of the budget on, to decay_to
+    # times their value (callbacks.DecayLearningRates); None keeps them constant
     decay_from: float | None = None
+    decay_to: float = 0.0
     # (gamma, until): a lazy R1 penalty on D until this fraction of the budget
     # (callbacks.LazyR1); None: no R1
     r1: tuple | None = None
+    # the nominal number of generator steps, which the schedule follows: about what five
+    # minutes gave on the 2-core machine the recipe was tuned on
+    steps: int = dataclasses.field(kw_only=True)
 
     def schedule(self, budget, x, seed=0):
-        """The callbacks that change training as ``budget`` (a TimeBudget or StepBudget)
+        """The callbacks that change training as ``budget`` (a StepBudget, or a TimeBudget)
         runs out: the learning rates' decay and the R1 penalty, if the recipe has them.
         ``x`` is the real data the R1 steps draw from."""
         cbs = []
         if self.decay_from is not None:
-            cbs.append(DecayLearningRates(budget, start=self.decay_from))
+            cbs.append(DecayLearningRates(budget, start=self.decay_from, to=self.decay_to))
         if self.r1 is not None:
             gamma, until = self.r1
             cbs.append(LazyR1(x, gamma, budget, until=until, batch_size=self.batch_size,
@@ -165,7 +173,7 @@ def _toy_data(name):
 
 
 def toy_gan(seed=0, dataset="ring8", name=None, latent_dim=2, hidden=(256, 256, 256),
-            d_hidden=None, g_batch_norm=False, loss="non-saturating", d_norm=None,
+            d_hidden=None, g_batch_norm=False, choices=None, choice_noise=0.3, loss="non-saturating", d_norm=None,
             minibatch_std=False, pack=1, d_steps=1, gradient_penalty=0.0, clip_weights=None,
             label_smoothing=0.0, instance_noise=0.0, ema=None, lr=(1e-4, 1e-4),
             betas=(0.8, 0.999), optimizer="adam", steps_per_execution=1, jit_compile="auto"):
@@ -173,7 +181,9 @@ def toy_gan(seed=0, dataset="ring8", name=None, latent_dim=2, hidden=(256, 256, 
 
     The defaults are PacGAN's baseline (Adam 1e-4, beta1 0.8, three 256-unit layers);
     ``hidden`` sizes G's layers and, unless ``d_hidden`` is given, D's too;
-    ``g_batch_norm`` puts batch norm after each of G's layers;
+    ``g_batch_norm`` puts batch norm after each of G's layers; ``choices``: G turns that
+    many more noise coordinates into one discrete choice (models.DiscreteChoice), the
+    ``latent_dim`` others scaled by ``choice_noise``;
     ``lr`` and ``betas`` are (D, G) learning rates and Adam's (beta1, beta2).
     ``steps_per_execution``: Keras runs this many steps per call into TensorFlow.
     Networks this small spend most of a step in Python overhead, so 20 steps
@@ -183,8 +193,9 @@ def toy_gan(seed=0, dataset="ring8", name=None, latent_dim=2, hidden=(256, 256, 
     """
     if keras.backend.backend() == "torch":
         steps_per_execution = 1  # Keras runs PyTorch one step per call
-    g = mlp_generator(latent_dim=latent_dim, output_shape=(2,), hidden=hidden,
-                      output_activation=None, batch_norm=g_batch_norm)
+    g = mlp_generator(latent_dim=latent_dim + (choices or 0), output_shape=(2,), hidden=hidden,
+                      output_activation=None, batch_norm=g_batch_norm, choices=choices,
+                      choice_noise=choice_noise)
     d = mlp_discriminator((2 * pack,), hidden=hidden if d_hidden is None else d_hidden,
                           norm=d_norm, minibatch_std=minibatch_std)
     gan = GAN(g, d, loss=loss, d_steps=d_steps, gradient_penalty=gradient_penalty,
@@ -208,20 +219,15 @@ def toy_gan(seed=0, dataset="ring8", name=None, latent_dim=2, hidden=(256, 256, 
 PLAIN_TOY = dict(latent_dim=256, hidden=(128, 128), d_hidden=(128,), loss="minimax",
                  lr=(1e-4, 1e-4), betas=(0.5, 0.999), steps_per_execution=20)
 
-# The course's best on the mixtures (benchmarks/fixed_steps.py and remedies.py): batch
-# norm in G, a wider D (256 units) with minibatch standard deviation, ten times PacGAN's
-# learning rate with beta1 0.5, falling linearly to 0 over the second half of the budget
-# (the best-* recipes set decay_from=0.5), batch 256, the step compiled with XLA (14
-# against 19 ms a step on 2 cores: benchmarks/step_time.py). The ring takes batch 512:
-# half the steps in the same time, but at 256 seeds 6 and 9 of ten ended on 5 and 4 of
-# the 8 modes, at 512 the worst seed ends on 7 (benchmarks/README.md); the grid needs
-# the steps more. The grid also takes a lazy R1 penalty on D (gamma 0.01) for the first
-# three quarters of its budget: without it one seed in ten (seed 9) hopped between modes
-# all along and collapsed onto one; kept on to the end, R1 blurs the modes; off from half
-# way (when the rates start to fall), two seeds in ten lost modes while the rates were
-# still high.
-# Sample it with gan.generate(n, rejection=True) to drop what lies between the modes.
-BEST_TOY = dict(hidden=(128, 128, 128), d_hidden=(256, 256, 256), g_batch_norm=True,
+# The course's best on the mixtures (benchmarks/README.md, "The 2D recipes against
+# PacGAN"): a discrete choice of 64 in front of G (models.DiscreteChoice: a continuous G
+# cannot jump from one mode to the next, so without it some samples lie on bridges between
+# modes), batch norm in G, a wider D with minibatch standard deviation and a lazy R1
+# penalty (gamma 0.01), ten times PacGAN's learning rate with beta1 0.5, falling over the
+# second half of the steps to a fifth (ring) or a tenth (grid): to 0, G's modes end
+# narrower than the data's. The ring trains on batches of 512 for 6,000 steps, the grid
+# on 256 for 12,000.
+BEST_TOY = dict(hidden=(128, 128, 128), d_hidden=(256, 256, 256), g_batch_norm=True, choices=64,
                 minibatch_std=True, lr=(1e-3, 1e-3), betas=(0.5, 0.999), steps_per_execution=20,
                 jit_compile=True)
 
@@ -240,33 +246,37 @@ def _toy_gan(seed, name, dataset, best=False):
 
 RECIPES = {r.name: r for r in [
     Recipe("dcgan-fashion", "lean DCGAN on Fashion-MNIST (4x4 kernels, 32-64 filters, batch 64)",
-           "images", "fashion-mnist", 64, lambda s: fashion_gan(s), _fashion),
+           "images", "fashion-mnist", 64, lambda s: fashion_gan(s), _fashion, steps=2800),
     Recipe("cgan-fashion", "conditional lean DCGAN on Fashion-MNIST: a label goes into G and D",
            "images", "fashion-mnist", 64,
-           lambda s: cgan_fashion(s), _fashion),
+           lambda s: cgan_fashion(s), _fashion, steps=3500),
     Recipe("gan-ring8", "plain GAN on 8 Gaussians in a ring (Metz et al. 2017; collapses)",
            "points", "ring8", 100, lambda s: _toy_gan(s, "gan-ring8", "ring8"),
-           _toy_data("ring8")),
+           _toy_data("ring8"), steps=8000),
     Recipe("gan-grid25", "plain GAN on 25 Gaussians in a grid (Metz et al. 2017; collapses)",
            "points", "grid25", 100, lambda s: _toy_gan(s, "gan-grid25", "grid25"),
-           _toy_data("grid25")),
-    Recipe("best-ring8", "the course's best on the ring: batch norm in G, minibatch std "
-           "in D, lr 1e-3 decayed, batch 512", "points", "ring8", 512,
+           _toy_data("grid25"), steps=8000),
+    Recipe("best-ring8", "the course's best on the ring: a discrete choice and batch norm "
+           "in G, minibatch std and R1 in D, lr 1e-3 falling to 2e-4, batch 512", "points",
+           "ring8", 512,
            lambda s: _toy_gan(s, "best-ring8", "ring8", best=True), _toy_data("ring8"),
-           decay_from=0.5),
-    Recipe("best-grid25", "the course's best on the grid: batch norm in G, minibatch std "
-           "in D, lr 1e-3 decayed, R1 on D for 3/4 of the budget", "points", "grid25", 256,
+           decay_from=0.5, decay_to=0.2, r1=(0.01, 1.0), steps=6000),
+    Recipe("best-grid25", "the course's best on the grid: a discrete choice and batch norm "
+           "in G, minibatch std and R1 in D, lr 1e-3 falling to 1e-4, batch 256", "points",
+           "grid25", 256,
            lambda s: _toy_gan(s, "best-grid25", "grid25", best=True), _toy_data("grid25"),
-           decay_from=0.5, r1=(0.01, 0.75)),
+           decay_from=0.5, decay_to=0.1, r1=(0.01, 1.0), steps=12000),
     Recipe("acgan-fashion", "ACGAN on Fashion-MNIST: D also names the class, G is rewarded "
            "when it is the class asked for", "images", "fashion-mnist", 64,
-           lambda s: acgan_fashion(s), _fashion),
+           lambda s: acgan_fashion(s), _fashion, steps=6000),
     Recipe("infogan-fashion", "InfoGAN on Fashion-MNIST, no labels: a 10-way code and 2 "
            "continuous codes that a Q head must read back", "images", "fashion-mnist", 64,
-           lambda s: info_gan(s, "fashion-mnist", "infogan-fashion"), _fashion),
+           lambda s: info_gan(s, "fashion-mnist", "infogan-fashion"), _fashion,
+           steps=4400),
     Recipe("infogan-digits", "InfoGAN on the 8x8 digits, no labels: the 10-way code finds "
            "the digits", "images", "digits8", 64,
-           lambda s: info_gan(s, "digits8", "infogan-digits", **INFO_DIGITS), _digits_train),
+           lambda s: info_gan(s, "digits8", "infogan-digits", **INFO_DIGITS), _digits_train,
+           steps=18000),
 ]}
 
 
@@ -362,20 +372,20 @@ def cyclegan_fashion(seed=0, name="cyclegan-outlines", base_filters=16, cycle_we
 IMAGE_TO_IMAGE = [
     Recipe("pix2pix-outlines", "pix2pix on Fashion-MNIST: outline drawing (computed in NumPy) "
            "-> item, paired; L1 + adversarial", "images", "fashion-mnist", 64,
-           lambda s: pix2pix_fashion(s), _pairs("outlines")),
+           lambda s: pix2pix_fashion(s), _pairs("outlines"), steps=3300),
     Recipe("pix2pix-denoise", "pix2pix on Fashion-MNIST: noisy item (Gaussian noise, sigma "
            "0.8) -> clean item; L1 (weight 10) + adversarial", "images", "fashion-mnist", 64,
            lambda s: pix2pix_fashion(s, "pix2pix-denoise", "denoise", content_weight=10.0),
-           _pairs("denoise")),
+           _pairs("denoise"), steps=4700),
     Recipe("srgan-fashion", "SRGAN on Fashion-MNIST: 7x7 -> 28x28 super-resolution, MSE "
            "content loss alone for 1,000 steps, then + adversarial loss", "images", "fashion-mnist", 64,
-           lambda s: srgan_fashion(s), _pairs("low-res-7")),
+           lambda s: srgan_fashion(s), _pairs("low-res-7"), steps=3000),
     Recipe("lapgan-fashion", "LAPGAN on Fashion-MNIST: a 7x7 GAN, then conditional GANs "
            "that add the 14x14 and 28x28 details", "images", "fashion-mnist", 64,
-           lambda s: lapgan_fashion(s), _fashion),
+           lambda s: lapgan_fashion(s), _fashion, steps=3200),
     Recipe("cyclegan-outlines", "CycleGAN on Fashion-MNIST: outlines <-> items from two halves "
            "of the data, no pairs; cycle consistency", "images", "fashion-mnist", 32,
-           lambda s: cyclegan_fashion(s), _unpaired_outlines),
+           lambda s: cyclegan_fashion(s), _unpaired_outlines, steps=3000),
 ]
 RECIPES.update({r.name: r for r in IMAGE_TO_IMAGE})
 # --- end of lesson 12's recipes ---
@@ -401,7 +411,7 @@ def dvdgan_sprites(seed=0, name="dvdgan-sprites", temporal_weight=1.0):
 VIDEO = [
     Recipe("dvdgan-sprites", "DVD-GAN on generated clips of a bouncing sprite (8 frames of "
            "16x16): a spatial and a temporal critic", "videos", "sprites", 64,
-           lambda s: dvdgan_sprites(s), _sprite_clips),
+           lambda s: dvdgan_sprites(s), _sprite_clips, steps=2100),
 ]
 RECIPES.update({r.name: r for r in VIDEO})
 # --- end of lesson 14's recipes ---
@@ -439,7 +449,7 @@ TEXT_TO_IMAGE = [
     Recipe("text2image-shapes", "GAN-CLS on generated 16x16 scenes described by sentences: a "
            "frozen text encoder, a matching-aware D with a colour-blind attribute critic, "
            "imagined captions; held-out colour-shape pairs", "images",
-           "shape-scenes", 64, lambda s: text2image_shapes(s), _captioned_scenes),
+           "shape-scenes", 64, lambda s: text2image_shapes(s), _captioned_scenes, steps=2000),
 ]
 RECIPES.update({r.name: r for r in TEXT_TO_IMAGE})
 # --- end of lesson 14's text-to-image recipes ---
@@ -452,22 +462,32 @@ def get_recipe(name):
     return RECIPES[name]
 
 
-def train_recipe(name, minutes=5.0, seed=0, out=None, progress=True, callbacks=(),
-                 devices=1):
-    """Train recipe ``name`` for ``minutes`` of wall-clock time; save to ``out``.
+def train_recipe(name, minutes=None, seed=0, out=None, progress=True, callbacks=(),
+                 devices=1, steps=None):
+    """Train recipe ``name`` for its number of steps (or ``steps``); save to ``out``.
 
-    Ctrl-C stops early and still saves. ``devices``: a number or "all", to train
-    data-parallel (gankit.devices); the recipe's batch is the global batch, split across
-    them, so the updates are those of one device. Returns (gan, report) where report has
-    the steps, seconds and images (or points) per second.
+    The recipe's schedule follows the steps, so the result does not depend on the speed
+    of the machine. ``steps`` stretches or shrinks the schedule; ``minutes`` caps the
+    wall-clock time (training stops there, part way through the schedule). Ctrl-C
+    stops early and still saves. ``devices``: a number or "all", to train data-parallel
+    (gankit.devices); the recipe's batch is the global batch, split across them, so the
+    updates are those of one device. Returns (gan, report) where report has the steps
+    done and planned, how far through the schedule it got, the seconds and the images
+    (or points) per second.
     """
     recipe = get_recipe(name)
-    try:
-        ok = math.isfinite(float(minutes)) and float(minutes) > 0
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise BadInputError(f"minutes should be a number above 0, like 5 or 0.5; got {minutes!r}.")
+    if minutes is not None:
+        try:
+            ok = math.isfinite(float(minutes)) and float(minutes) > 0
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise BadInputError(f"minutes should be a number above 0, like 5 or 0.5 (or None, "
+                                f"no time cap); got {minutes!r}.")
+    planned = recipe.steps if steps is None else steps
+    if isinstance(planned, bool) or not isinstance(planned, int) or planned < 1:
+        raise BadInputError(f"steps should be a whole number above 0, like {recipe.steps} "
+                            f"(the recipe's own); got {steps!r}.")
     if out is not None:
         check_writable(out)   # before training: a run that cannot be saved is not started
     seed_everything(seed)
@@ -477,8 +497,9 @@ def train_recipe(name, minutes=5.0, seed=0, out=None, progress=True, callbacks=(
             raise BadInputError(f"{name} trains on batches of {recipe.batch_size}, which "
                                 f"{n} devices cannot share equally: choose a divisor of it.")
         gan = recipe.build(seed)
-        budget = TimeBudget(minutes)
-        cbs = [budget, *recipe.schedule(budget, x, seed), *callbacks] + (
+        budget = StepBudget(planned)
+        cap = [] if minutes is None else [TimeBudget(minutes)]
+        cbs = [budget, *cap, *recipe.schedule(budget, x, seed), *callbacks] + (
             [ProgressBar(budget, desc=name)] if progress else [])
         start = time.perf_counter()
         # conditional GANs learn from (images, labels), translation GANs from two piles
@@ -488,7 +509,9 @@ def train_recipe(name, minutes=5.0, seed=0, out=None, progress=True, callbacks=(
                 verbose=0, callbacks=cbs)
         seconds = time.perf_counter() - start
     steps = int(keras.ops.convert_to_numpy(gan.g_optimizer.iterations))
-    report = {"recipe": name, "seed": seed, "steps": steps, "seconds": round(seconds, 1),
+    report = {"recipe": name, "seed": seed, "steps": steps, "planned_steps": planned,
+              "schedule_done": round(min(1.0, steps / planned), 3),
+              "seconds": round(seconds, 1),
               "samples_per_second": round(steps * recipe.batch_size / max(seconds, 1e-9), 1)}
     gan.info.update({"steps": steps, "seconds": report["seconds"], "seed": seed})
     if out is not None:

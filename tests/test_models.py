@@ -1,3 +1,4 @@
+import keras
 import numpy as np
 import pytest
 
@@ -96,3 +97,25 @@ def test_a_second_head_can_have_its_own_hidden_layer():
     # hidden layer (no bias: batch norm follows; BN has 4 numbers a unit), then a head
     # reading 32 numbers instead of f
     assert extra == f * 32 + 4 * 32 + (32 - f) * 12
+
+
+def test_discrete_choice_picks_each_choice_equally_often_and_survives_saving(tmp_path):
+    """A G with a discrete choice in front: the choice is the largest of the first K
+    noise coordinates, one-hot, so z ~ N(0, I) stays the prior; the rest is scaled."""
+    layer = gankit.DiscreteChoice(8, noise_scale=0.5)
+    z = np.random.default_rng(0).standard_normal((40_000, 10)).astype("float32")
+    out = np.asarray(layer(z))
+    assert out.shape == (40_000, 10)
+    assert set(np.unique(out[:, :8])) == {0.0, 1.0} and (out[:, :8].sum(1) == 1).all()
+    np.testing.assert_array_equal(out[:, :8].argmax(1), z[:, :8].argmax(1))
+    share = out[:, :8].mean(0)
+    assert np.abs(share - 1 / 8).max() < 0.01, share
+    np.testing.assert_allclose(out[:, 8:], 0.5 * z[:, 8:], rtol=1e-6)
+    g = gankit.mlp_generator(latent_dim=10, output_shape=(2,), choices=8, output_activation=None)
+    path = tmp_path / "g.keras"
+    g.save(path)
+    again = keras.saving.load_model(path)
+    np.testing.assert_allclose(np.asarray(again(z[:5])), np.asarray(g(z[:5])), rtol=1e-5)
+    for bad in (1, 10, 11):
+        with pytest.raises(gankit.BadInputError, match="choices should be between 2"):
+            gankit.mlp_generator(latent_dim=10, output_shape=(2,), choices=bad)

@@ -234,23 +234,62 @@ def test_nearest_neighbour_plot_shows_each_sample_beside_its_neighbours():
 
 
 @pytest.mark.slow
-def test_best_grid_recipe_takes_r1_steps_until_three_quarters_of_its_budget(monkeypatch):
+def test_the_best_recipes_take_r1_steps_and_rates_that_fall_to_a_fraction(monkeypatch):
     recipe = gankit.recipes.get_recipe("best-grid25")
     budget = gankit.StepBudget(200)
     x = recipe.load_data(0)[0]
     decay, r1 = recipe.schedule(budget, x)
-    assert isinstance(decay, gankit.DecayLearningRates) and decay.start == 0.5
-    assert isinstance(r1, gankit.LazyR1) and (r1.gamma, r1.until) == (0.01, 0.75)
-    assert gankit.recipes.get_recipe("best-ring8").schedule(budget, x)[1:] == []  # no R1
+    assert isinstance(decay, gankit.DecayLearningRates) and (decay.start, decay.to) == (0.5, 0.1)
+    assert isinstance(r1, gankit.LazyR1) and (r1.gamma, r1.until) == (0.01, 1.0)
+    ring = gankit.recipes.get_recipe("best-ring8").schedule(budget, x)
+    assert [type(c).__name__ for c in ring] == ["DecayLearningRates", "LazyR1"]
+    assert ring[0].to == 0.2
     gan = recipe.build(0)
     gan.fit(x, batch_size=recipe.batch_size, epochs=10, verbose=0,
             callbacks=[budget, decay, r1])
-    # 20 steps per call: R1 after steps 20, 40, ..., 140, off from step 150 on
-    assert r1.taken == 7 and int(gan.d_optimizer.iterations) == 200 + 7
+    # 20 steps per call: R1 after steps 20, 40, ..., 180; none once the budget is spent
+    assert r1.taken == 9 and int(gan.d_optimizer.iterations) == 200 + 9
     # train_recipe trains with the recipe's schedule
     seen = []
     schedule = gankit.recipes.Recipe.schedule
     monkeypatch.setattr(gankit.recipes.Recipe, "schedule",
                         lambda self, *a, **k: seen.append(self.name) or schedule(self, *a, **k))
-    gankit.train_recipe("best-grid25", minutes=0.01, progress=False)
+    gankit.train_recipe("best-grid25", steps=20, progress=False)
     assert seen == ["best-grid25"]
+
+
+@pytest.mark.slow
+def test_a_recipe_follows_its_steps_not_the_clock():
+    """The schedule (here best-ring8's falling learning rates) is the same at each step
+    on a slow machine as on a fast one; minutes only cap the run and say how far it got."""
+    import time
+
+    def rates(slow):
+        seen = []
+
+        class Watch(gankit.callbacks.Callback):
+            def on_train_batch_end(self, batch, logs=None):
+                if slow:
+                    time.sleep(0.3)  # a machine several times slower
+                seen.append(round(float(self.watched.g_optimizer.learning_rate), 9))
+
+        _, report = gankit.train_recipe("best-ring8", steps=200, progress=False,
+                                        callbacks=[Watch()])
+        # Keras runs 20 steps a call, and an epoch of 100,000 points ends with a short call,
+        # so the run may pass its steps by part of a call
+        assert report["planned_steps"] == 200 and 200 <= report["steps"] < 220
+        assert report["schedule_done"] == 1.0
+        return seen
+
+    fast, slow = rates(False), rates(True)
+    assert fast == slow
+    # the full rate first, then falling towards a fifth of it (best-ring8's schedule)
+    assert fast[0] == 1e-3 and 2e-4 <= fast[-1] < 3e-4
+    assert all(a >= b for a, b in zip(fast, fast[1:]))
+    _, report = gankit.train_recipe("gan-ring8", minutes=0.005, steps=10**6, progress=False)
+    assert 0 < report["steps"] < 10**6 and report["schedule_done"] < 0.1
+    for bad in (0, -5, 2.5, "ten", True):
+        with pytest.raises(gankit.BadInputError, match="steps should be a whole number above 0"):
+            gankit.train_recipe("gan-ring8", steps=bad)
+    for recipe in gankit.RECIPES.values():
+        assert isinstance(recipe.steps, int) and recipe.steps >= 1000, recipe.name
