@@ -193,6 +193,9 @@ def open_course(py, env, extra):
           "press Ctrl-C here to stop.", flush=True)
     print(f"Open the course in your browser: http://127.0.0.1:{port}/lab?token={token}",
           flush=True)
+    # Ctrl-C must reach both of us even when we were started from a place that ignores it
+    # (a background job of a script: an ignored signal stays ignored in every child)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     server = subprocess.Popen([py, "-m", "jupyter", "lab", *args, *extra],
                               cwd=ROOT / "lessons", env=env)
     if hasattr(signal, "SIGTERM"):   # stopped by a process manager: stop the server too
