@@ -173,10 +173,11 @@ def _toy_data(name):
 
 
 def toy_gan(seed=0, dataset="ring8", name=None, latent_dim=2, hidden=(256, 256, 256),
-            d_hidden=None, g_batch_norm=False, choices=None, choice_noise=0.3, loss="non-saturating", d_norm=None,
-            minibatch_std=False, pack=1, d_steps=1, gradient_penalty=0.0, clip_weights=None,
-            label_smoothing=0.0, instance_noise=0.0, ema=None, lr=(1e-4, 1e-4),
-            betas=(0.8, 0.999), optimizer="adam", steps_per_execution=1, jit_compile="auto"):
+            d_hidden=None, g_batch_norm=False, choices=None, choice_noise=0.3,
+            loss="non-saturating", d_norm=None, minibatch_std=False, pack=1, d_steps=1,
+            gradient_penalty=0.0, clip_weights=None, label_smoothing=0.0, instance_noise=0.0,
+            ema=None, lr=(1e-4, 1e-4), betas=(0.8, 0.999), optimizer="adam",
+            steps_per_execution=1, jit_compile="auto"):
     """A compiled MLP GAN for 2D points, every remedy of the course a keyword away.
 
     The defaults are PacGAN's baseline (Adam 1e-4, beta1 0.8, three 256-unit layers);
@@ -227,9 +228,9 @@ PLAIN_TOY = dict(latent_dim=256, hidden=(128, 128), d_hidden=(128,), loss="minim
 # second half of the steps to a fifth (ring) or a tenth (grid): to 0, G's modes end
 # narrower than the data's. The ring trains on batches of 512 for 6,000 steps, the grid
 # on 256 for 12,000.
-BEST_TOY = dict(hidden=(128, 128, 128), d_hidden=(256, 256, 256), g_batch_norm=True, choices=64,
-                minibatch_std=True, lr=(1e-3, 1e-3), betas=(0.5, 0.999), steps_per_execution=20,
-                jit_compile=True)
+BEST_TOY = dict(hidden=(128, 128, 128), d_hidden=(256, 256, 256), g_batch_norm=True,
+                choices=64, minibatch_std=True, lr=(1e-3, 1e-3), betas=(0.5, 0.999),
+                steps_per_execution=20, jit_compile=True)
 
 
 def _xla():
