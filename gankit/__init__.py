@@ -84,18 +84,18 @@ from .plots import (  # noqa: E402
 from .playground import Playground, TrainingPanel, TrainingRun, UniformNoise  # noqa: E402
 from .quiz import Quiz  # noqa: E402
 from .recipes import RECIPES, get_recipe, train_recipe  # noqa: E402
-# --- image-to-image translation (issue 9) ---
+# --- image-to-image translation ---
 from .pix2pix import Pix2Pix, patch_discriminator, unet_generator  # noqa: E402
 from .srgan import SRGAN, sr_generator  # noqa: E402
 from .lapgan import LAPGAN  # noqa: E402
 from .cyclegan import CycleGAN  # noqa: E402
 # --- end of image-to-image translation ---
-# --- video (issue 10) ---
+# --- video ---
 from .video import (  # noqa: E402
     DVDGAN, bouncing_sprites, clip_generator, motion_stats, spatial_discriminator,
     temporal_discriminator)
 # --- end of video ---
-# --- text to image (issue 10) ---
+# --- text to image ---
 from .text2image import (  # noqa: E402
     TextGAN, encode_captions, shape_scenes, text_discriminator, text_encoder, text_generator,
     train_text_encoder)

@@ -281,7 +281,7 @@ RECIPES = {r.name: r for r in [
 ]}
 
 
-# --- Pyramids, super-resolution and translation (lesson 12, issue 9) --------------------
+# --- Pyramids, super-resolution and translation (lessons 12 and 13) ---------------------
 
 def _pairs(task):
     def load(seed):
@@ -392,7 +392,7 @@ RECIPES.update({r.name: r for r in IMAGE_TO_IMAGE})
 # --- end of lesson 12's recipes ---
 
 
-# --- Video (lesson 14, issue 10) ------------------------------------------------------------
+# --- Video (lesson 14) -------------------------------------------------------------------
 
 def _sprite_clips(seed):
     from .video import bouncing_sprites
@@ -418,7 +418,7 @@ RECIPES.update({r.name: r for r in VIDEO})
 # --- end of lesson 14's recipes ---
 
 
-# --- Text to image (lesson 14, issue 10) ----------------------------------------------------
+# --- Text to image (lesson 14) -----------------------------------------------------------
 
 def _captioned_scenes(seed):
     from .text2image import encode_captions, shape_scenes
