@@ -77,7 +77,8 @@ from .infogan import InfoGAN  # noqa: E402
 from .losses import LOSSES, get_loss  # noqa: E402
 from .metrics import mode_stats  # noqa: E402
 from .models import (  # noqa: E402
-    DiscreteChoice, MinibatchStdDev, dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator)
+    DiscreteChoice, MinibatchStdDev, dcgan_discriminator, dcgan_generator, mlp_discriminator,
+    mlp_generator)
 from .plots import (  # noqa: E402
     animate_samples, grid_canvas, image_grid, plot_2d_gan, plot_history, plot_kid,
     plot_nearest_neighbours, plot_points)
