@@ -467,6 +467,10 @@ def train_recipe(name, minutes=None, seed=0, out=None, progress=True, callbacks=
                  devices=1, steps=None):
     """Train recipe ``name`` for its number of steps (or ``steps``); save to ``out``.
 
+    ``name`` may also be a :class:`Recipe`, such as one changed with
+    ``dataclasses.replace(get_recipe(name), build=...)``: a variant trained on the same
+    data with the same schedule, as the benchmarks compare them.
+
     The recipe's schedule follows the steps, so the result does not depend on the speed
     of the machine. ``steps`` stretches or shrinks the schedule; ``minutes`` caps the
     wall-clock time (training stops there, part way through the schedule). Ctrl-C
@@ -476,7 +480,8 @@ def train_recipe(name, minutes=None, seed=0, out=None, progress=True, callbacks=
     done and planned, how far through the schedule it got, the seconds and the images
     (or points) per second.
     """
-    recipe = get_recipe(name)
+    recipe = name if isinstance(name, Recipe) else get_recipe(name)
+    name = recipe.name
     if minutes is not None:
         try:
             ok = math.isfinite(float(minutes)) and float(minutes) > 0

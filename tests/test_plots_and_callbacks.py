@@ -293,3 +293,24 @@ def test_a_recipe_follows_its_steps_not_the_clock():
             gankit.train_recipe("gan-ring8", steps=bad)
     for recipe in gankit.RECIPES.values():
         assert isinstance(recipe.steps, int) and recipe.steps >= 1000, recipe.name
+
+
+def test_a_variant_of_a_recipe_trains_on_its_data_with_its_schedule():
+    """train_recipe takes a Recipe changed with dataclasses.replace: the benchmarks' way
+    to compare a variant with the recipe on the same data, steps and schedule."""
+    import dataclasses
+
+    built = []
+
+    def build(seed):
+        built.append(seed)
+        return gankit.recipes.toy_gan(seed, "ring8", hidden=(16,), d_hidden=(16,))
+
+    variant = dataclasses.replace(gankit.get_recipe("best-ring8"), build=build)
+    gan, report = gankit.train_recipe(variant, steps=30, seed=3, progress=False)
+    assert built == [3] and report["recipe"] == "best-ring8" and report["planned_steps"] == 30
+    assert 30 <= report["steps"] < 60
+    # the recipe's schedule ran over the variant's 30 steps: the rate fell below its start
+    assert float(gan.g_optimizer.learning_rate) < 1e-3
+    with pytest.raises(gankit.UnknownNameError, match="best-ring9"):
+        gankit.train_recipe("best-ring9")
