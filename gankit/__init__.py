@@ -63,8 +63,8 @@ def _import_tensorflow_quietly():
 _import_tensorflow_quietly()
 
 from .callbacks import (  # noqa: E402
-    DecayLearningRates, DivergenceGuard, KIDMonitor, LazyR1, LiveTraining, ProgressBar,
-    Snapshots, StepBudget, TimeBudget)
+    DecayLearningRates, DivergenceGuard, KIDMonitor, LazyR1, ProgressBar, Snapshots, StepBudget,
+    TimeBudget)
 from .data import (  # noqa: E402
     DATASETS, FASHION_CLASSES, check_images, check_labels, data_source, grid25, load,
     load_digits8, load_fashion_mnist, load_mnist, mixture1d, moons, ring8, spiral,
@@ -77,12 +77,13 @@ from .infogan import InfoGAN  # noqa: E402
 from .losses import LOSSES, get_loss  # noqa: E402
 from .metrics import mode_stats  # noqa: E402
 from .models import (  # noqa: E402
-    DiscreteChoice, MinibatchStdDev, dcgan_discriminator, dcgan_generator, mlp_discriminator,
-    mlp_generator)
+    DiscreteChoice, MinibatchStdDev, UniformNoise, dcgan_discriminator, dcgan_generator,
+    mlp_discriminator, mlp_generator)
 from .plots import (  # noqa: E402
     animate_samples, grid_canvas, image_grid, plot_2d_gan, plot_history, plot_kid,
     plot_nearest_neighbours, plot_points)
-from .playground import Playground, TrainingPanel, TrainingRun, UniformNoise  # noqa: E402
+from .live import LiveTraining, TrainingPanel, TrainingRun, TrainingView  # noqa: E402
+from .playground import Playground  # noqa: E402
 from .quiz import Quiz  # noqa: E402
 from .recipes import RECIPES, get_recipe, train_recipe  # noqa: E402
 # --- image-to-image translation ---

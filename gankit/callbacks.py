@@ -14,7 +14,8 @@ from . import backend
 from .errors import BadInputError, TrainingDivergedError
 
 
-def _in_notebook():
+def in_notebook():
+    """True inside a Jupyter kernel, where a live picture has somewhere to show."""
     try:
         from IPython import get_ipython
 
@@ -62,7 +63,7 @@ def steps_done(model, counted):
     return int(keras.ops.convert_to_numpy(opt.iterations))
 
 
-class _EveryN:
+class EveryN:
     """Says when ``every`` more steps have passed, even if steps arrive in groups."""
 
     def __init__(self, every):
@@ -95,7 +96,7 @@ class DivergenceGuard(Callback):
         self._good = self.model.get_weights()
         self._counted = 0
         self._step = self._good_step = steps_done(self.watched, 0)
-        self._every = _EveryN(self.every)
+        self._every = EveryN(self.every)
         self._every.due(self._step)
 
     def on_train_batch_end(self, batch, logs=None):
@@ -349,7 +350,7 @@ class _EveryNSteps(Callback):
     (step, ...) it keeps) and ``_record()`` (record once now)."""
 
     def on_train_begin(self, logs=None):
-        self._every = _EveryN(self.every)
+        self._every = EveryN(self.every)
         self._every.due(self._step)
         if not self._records:
             self._record()
@@ -406,56 +407,6 @@ def step_values(batch, logs, prev):
         prev[k] = mean
     prev["__batch__"] = batch
     return values
-
-
-class LiveTraining(Callback):
-    """Redraws one figure in place while ``fit`` runs: loss curves, D(x) and
-    D(G(z)), and samples from fixed noise (images as a grid, points as a scatter).
-
-    ``history`` keeps every step's logs, so the picture can be redrawn later.
-    """
-
-    def __init__(self, every=50, n=16, seed=0, real=None, show=None):
-        super().__init__()
-        self.every, self.n, self.seed, self.real = every, n, seed, real
-        self.show = _in_notebook() if show is None else show
-        self.history = {}
-        self._prev = {}
-        self._step = 0
-        self._every = None
-        self._handle = None
-        self.figure = None
-
-    def on_train_batch_end(self, batch, logs=None):
-        self._step += steps_in_call(self, batch)
-        if self._every is None:
-            self._every = _EveryN(self.every)
-        for k, value in step_values(batch, logs, self._prev).items():
-            self.history.setdefault(k, []).append(value)
-        # Drawing costs time: without a notebook to show it in, draw once at the end.
-        if self.show and self._every.due(self._step):
-            self.redraw()
-
-    def on_train_end(self, logs=None):
-        self.redraw()
-
-    def redraw(self):
-        import matplotlib.pyplot as plt
-
-        from .plots import training_dashboard
-
-        if self.figure is not None:
-            plt.close(self.figure)
-        self.figure = training_dashboard(self.model, self.history, n=self.n, seed=self.seed,
-                                         real=self.real, step=self._step)
-        if self.show:
-            from IPython.display import display
-
-            if self._handle is None:
-                self._handle = display(self.figure, display_id=True)
-            else:
-                self._handle.update(self.figure)
-        plt.close(self.figure)
 
 
 class KIDMonitor(_EveryNSteps):
@@ -532,5 +483,5 @@ def steps_per_second(budget):
 
 
 __all__ = ["DivergenceGuard", "TimeBudget", "DecayLearningRates", "LazyR1", "steps_done",
-           "ProgressBar", "Snapshots", "LiveTraining",
+           "ProgressBar", "Snapshots",
            "KIDMonitor", "steps_per_second"]

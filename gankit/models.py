@@ -320,3 +320,15 @@ def dcgan_discriminator(image_shape=(28, 28, 1), base_filters=64, kernel_size=4,
                                      name="aux"), norm)(a)
         return keras.Model(inputs, [score, aux], name=name)
     return keras.Model(inputs, score, name=name)
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class UniformNoise(keras.layers.Layer):
+    """Turns z ~ N(0, 1) into u ~ U(-1, 1) with the normal CDF: u = erf(z / sqrt(2)).
+
+    ``gankit.GAN`` always draws Gaussian z; putting this layer first in G gives a
+    generator whose noise is uniform, for training and ``generate`` alike.
+    """
+
+    def call(self, z):
+        return ops.erf(z / math.sqrt(2.0))

@@ -3,6 +3,8 @@
 Every function returns a matplotlib Figure (or an animation) with a title and
 labelled axes; a notebook shows it, a script can ``fig.savefig(...)`` it.
 """
+import dataclasses
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -77,12 +79,12 @@ def plot_history(history, title="Training curves", ax=None, kid=None):
         fig, axes = plt.subplots(1, 2, figsize=(9, 3))
     for key, style in (("d_loss", "C0"), ("g_loss", "C1")):
         if key in hist:
-            axes[0].plot(_smooth(hist[key]), style, label=key)
+            axes[0].plot(smooth(hist[key]), style, label=key)
     axes[0].set(title="Losses", xlabel=xlabel, ylabel="loss")
     axes[0].legend()
     for key, label, style in (("d_real", "D(x), real", "C2"), ("d_fake", "D(G(z)), fake", "C3")):
         if key in hist:
-            axes[1].plot(_smooth(hist[key]), style, label=label)
+            axes[1].plot(smooth(hist[key]), style, label=label)
     axes[1].set(title="What D says", xlabel=xlabel, ylabel="mean D output")
     axes[1].legend()
     fig.suptitle(title)
@@ -90,7 +92,9 @@ def plot_history(history, title="Training curves", ax=None, kid=None):
     return fig
 
 
-def _smooth(values, width=None):
+def smooth(values, width=None):
+    """A running mean over about a fiftieth of the curve: noisy per-step values made
+    readable (shorter by the window's width)."""
     values = np.asarray(values, "float64")
     width = width or max(1, len(values) // 50)
     if width <= 1 or len(values) < 2 * width:
@@ -125,27 +129,106 @@ def plot_points(real, fake=None, title="Real and generated samples", ax=None, li
     return fig
 
 
-def discriminator_field(gan, lim, resolution=60):
-    """D's probability of "real" on a grid over [-lim, lim]^2, and the generator's
-    push: the gradient of D's score, by central differences on the grid.
+# How a heatmap colours D's raw score s for each loss: (how, vmin, vmax, colour-bar label).
+# A sigmoid loss reads s as a probability; the others have no probability to show.
+SCORE_SCALES = {
+    "minimax": ("sigmoid", 0.0, 1.0, "D(x): probability real"),
+    "non-saturating": ("sigmoid", 0.0, 1.0, "D(x): probability real"),
+    "least-squares": ("score", 0.0, 1.0, "D(x): score (1 real, 0 fake)"),
+    "hinge": ("score", -1.0, 1.0, "D(x): score (+1 real, -1 fake)"),
+    "wasserstein": ("centred", -1.0, 1.0, "critic score, scaled"),
+}
 
-    Returns (xs, ys, prob, grad_x, grad_y); no backend-specific gradient code needed.
+
+def score_scale(gan):
+    """How to colour ``gan``'s D: the entry of :data:`SCORE_SCALES` for its loss. A model
+    without gankit's losses (lesson 03's own GAN) is read as a probability."""
+    name = getattr(getattr(gan, "loss_pair", None), "name", "non-saturating")
+    return SCORE_SCALES.get(name, SCORE_SCALES["non-saturating"])
+
+
+def discriminator_field(gan, lim, resolution=60, dim=2):
+    """D's view over [-lim, lim] (a square for 2D data, a line for 1D), coloured as its
+    loss reads it, and G's push: the gradient of D's raw score (the way G's loss moves
+    a fake), by central differences on the grid, so no backend's gradient code.
+
+    ``gan`` needs ``scores(x)`` (D's raw output, as :class:`gankit.GAN` has) or
+    ``discriminate(x)`` (a probability). Returns a :class:`Field`.
     """
     xs = np.linspace(-lim, lim, resolution, dtype="float32")
-    gx, gy = np.meshgrid(xs, xs)
-    pts = np.stack([gx.ravel(), gy.ravel()], 1)
-    prob = gan.discriminate(pts).reshape(resolution, resolution)
-    logit = np.log(np.clip(prob, 1e-7, 1)) - np.log(np.clip(1 - prob, 1e-7, 1))
-    grad_y, grad_x = np.gradient(logit, xs, xs)
-    return xs, xs, prob, grad_x, grad_y
+    pts = np.stack([a.ravel() for a in np.meshgrid(xs, xs)], 1) if dim == 2 else xs[:, None]
+    if hasattr(gan, "scores"):
+        scores = np.asarray(gan.scores(pts), "float64")
+    else:
+        p = np.clip(np.asarray(gan.discriminate(pts), "float64"), 1e-7, 1 - 1e-7)
+        scores = np.log(p) - np.log1p(-p)
+    how = score_scale(gan)[0]
+    if how == "sigmoid":
+        colour = 1.0 / (1.0 + np.exp(-np.clip(scores, -30, 30)))
+    elif how == "centred":  # a critic's scores have no fixed range: centre and scale them
+        centre = np.median(scores)
+        colour = (scores - centre) / (np.percentile(np.abs(scores - centre), 98) + 1e-9)
+    else:
+        colour = scores
+    if dim == 2:
+        scores = scores.reshape(resolution, resolution)
+        grad_y, grad_x = np.gradient(scores, xs, xs)
+        return Field(xs, colour.reshape(resolution, resolution), (grad_x, grad_y))
+    return Field(xs, colour, (np.gradient(scores, xs),))
+
+
+@dataclasses.dataclass
+class Field:
+    """What :func:`discriminator_field` computed: the grid ``xs``, D's ``colour`` on it
+    (a square for 2D, a line for 1D) and ``grads``, the push along each axis."""
+    xs: np.ndarray
+    colour: np.ndarray
+    grads: tuple
+
+    def push_at(self, points):
+        """The push at each point (the nearest grid node), as unit-scaled arrows."""
+        index = [np.clip(np.searchsorted(self.xs, points[:, i]), 0, len(self.xs) - 1)
+                 for i in range(len(self.grads))]
+        if len(self.grads) == 1:
+            u = self.grads[0][index[0]]
+            return u / (np.abs(u).max() + 1e-9), np.zeros_like(u)
+        u, v = (g[index[1], index[0]] for g in self.grads)
+        norm = np.sqrt(u ** 2 + v ** 2).max() + 1e-9
+        return u / norm, v / norm
+
+
+class FieldView:
+    """D's heatmap and G's arrows on a 2D ``ax``, drawn once and redrawn with
+    :meth:`update`: the still picture of :func:`plot_2d_gan` and each frame of the
+    playground are the same drawing."""
+
+    def __init__(self, ax, gan, lim, n_fakes, resolution=60, arrows=100):
+        _, vmin, vmax, label = score_scale(gan)
+        self.lim, self.resolution = lim, resolution
+        self.pick = np.arange(0, n_fakes, max(1, n_fakes // arrows))  # fakes with an arrow
+        self.heat = ax.imshow(np.zeros((resolution, resolution)), origin="lower", cmap="RdYlGn",
+                              extent=(-lim, lim, -lim, lim), vmin=vmin, vmax=vmax, alpha=0.6,
+                              interpolation="bilinear")
+        ax.figure.colorbar(self.heat, ax=ax, label=label, fraction=0.046, pad=0.03)
+        self.push = ax.quiver(*np.zeros((4, len(self.pick))), color="k", alpha=0.6, scale=12,
+                              width=0.004)
+
+    def update(self, gan, fake):
+        """Recolour the heatmap for D now, and put the arrows at the fakes."""
+        field = discriminator_field(gan, self.lim, self.resolution)
+        self.heat.set_data(field.colour)
+        at = np.asarray(fake)[self.pick]
+        self.push.set_offsets(at)
+        self.push.set_UVC(*field.push_at(at))
+        return field
 
 
 def plot_2d_gan(gan, real, n=500, seed=0, lim=None, arrows=True, title=None, ax=None):
     """The GAN Lab picture: D's heatmap, real and fake points, and arrows showing
     where D's gradient pushes each fake point (the way G will move it).
 
-    ``gan`` is anything with ``generate(n, seed=)`` and ``discriminate(x)``
-    methods, like :class:`gankit.GAN`."""
+    ``gan`` is anything with ``generate(n, seed=)`` and ``scores(x)`` or
+    ``discriminate(x)`` methods, like :class:`gankit.GAN`."""
     real = np.asarray(real)
     fake = gan.generate(n, seed=seed)
     if lim is None:
@@ -153,52 +236,18 @@ def plot_2d_gan(gan, real, n=500, seed=0, lim=None, arrows=True, title=None, ax=
         reach = np.abs(real).max()
         reach = max(reach, min(np.percentile(np.abs(fake), 99), 3 * reach))
         lim = float(np.ceil(reach * 1.2 * 2) / 2)
-    xs, ys, prob, gx, gy = discriminator_field(gan, lim)
     if ax is None:
         fig, ax = plt.subplots(figsize=(4.6, 4))
     else:
         fig = ax.figure
-    mesh = ax.pcolormesh(xs, ys, prob, cmap="RdYlGn", vmin=0, vmax=1, shading="auto", alpha=0.6)
-    fig.colorbar(mesh, ax=ax, label="D(x): probability real")
+    view = FieldView(ax, gan, lim, n)
+    view.update(gan, fake)
+    view.push.set_visible(arrows)
     ax.scatter(real[:n, 0], real[:n, 1], s=4, c="C0", label="real")
     ax.scatter(fake[:, 0], fake[:, 1], s=4, c="k", label="generated")
-    if arrows:
-        ix = np.clip(np.searchsorted(xs, fake[:, 0]), 0, len(xs) - 1)
-        iy = np.clip(np.searchsorted(ys, fake[:, 1]), 0, len(ys) - 1)
-        u, v = gx[iy, ix], gy[iy, ix]
-        norm = np.sqrt(u ** 2 + v ** 2).max() + 1e-9
-        k = slice(None, None, max(1, n // 100))
-        ax.quiver(fake[k, 0], fake[k, 1], u[k] / norm, v[k] / norm, color="k", alpha=0.6,
-                  scale=12, width=0.004)
     ax.set(xlim=(-lim, lim), ylim=(-lim, lim), xlabel="x1", ylabel="x2", aspect="equal",
            title=title or "D's view and G's push")
     ax.legend(loc="upper right", fontsize=7, markerscale=2)
-    return fig
-
-
-def training_dashboard(gan, history, n=16, seed=0, real=None, step=None):
-    """One figure for live training: curves on the left, samples on the right."""
-    fig, axes = plt.subplots(1, 3, figsize=(10, 3.2))
-    for key, color in (("d_loss", "C0"), ("g_loss", "C1")):
-        if history.get(key):
-            axes[0].plot(_smooth(history[key]), color, label=key)
-    axes[0].set(title="Losses", xlabel="step")
-    axes[0].legend(fontsize=8)
-    for key, label, color in (("d_real", "D(x)", "C2"), ("d_fake", "D(G(z))", "C3")):
-        if history.get(key):
-            axes[1].plot(_smooth(history[key]), color, label=label)
-    axes[1].set(title="What D says", xlabel="step")
-    axes[1].legend(fontsize=8)
-    if len(gan.sample_shape) == 3:
-        image_grid(gan.generate(n, seed=seed), ax=axes[2], title="Samples from fixed noise")
-    else:
-        fake = gan.generate(max(n, 500), seed=seed)
-        if real is not None:
-            plot_points(real[:500], fake, ax=axes[2], title="Real and generated")
-        else:
-            plot_points(fake, ax=axes[2], title="Generated")
-    fig.suptitle(f"Training, step {step}" if step is not None else "Training")
-    fig.tight_layout()
     return fig
 
 

@@ -120,9 +120,9 @@ class Quiz:
     def show(self):
         """Display the quiz: widgets in a notebook (with the folded page version saved
         beside them for readers without a kernel), text elsewhere."""
-        from .callbacks import _in_notebook
+        from .callbacks import in_notebook
 
-        if not _in_notebook():
+        if not in_notebook():
             print(self)
             return
         from IPython.display import display

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import gankit
-from gankit.playground import Playground, TrainingPanel
+from gankit.live import TrainingPanel
+from gankit.playground import Playground
 
 
 def _wait_until(condition, timeout=60.0, state=lambda: ""):
@@ -214,13 +215,19 @@ def test_training_panel_draws_image_samples_and_curves():
                      gankit.dcgan_discriminator((8, 8, 1), base_filters=4), seed=0)
     panel = TrainingPanel(gan, n=9)
     first = panel.png
-    assert panel.images and panel._samples.get_array().shape == (26, 26)   # 3x3 grid of 8x8
+    assert panel.picture.images
+    assert panel.picture._samples.get_array().shape == (26, 26)   # 3x3 grid of 8x8
     for i in range(3):                      # what fit's loop calls after each step
         panel.on_train_batch_end(i, {"d_loss": 1.0 + i, "g_loss": 0.5, "d_real": 0.6,
                                      "d_fake": 0.4})
     panel.on_train_end()
     assert panel.history["d_loss"] == pytest.approx([1.0, 3.0, 5.0])  # per-step, not means
     assert panel.png != first and "finished after 3 steps" in panel.status.value
-    with pytest.raises(gankit.BadInputError, match="Playground"):
-        TrainingPanel(gankit.GAN(gankit.mlp_generator(2, (1,), output_activation=None),
-                                 gankit.mlp_discriminator((1,))))
+    # 1D values: their density over the real one (lesson 01's live picture)
+    real = gankit.mixture1d(1000, seed=0)
+    line = TrainingPanel(gankit.GAN(gankit.mlp_generator(2, (1,), output_activation=None),
+                                    gankit.mlp_discriminator((1,))), real=real)
+    assert line.png.startswith(b"\x89PNG") and type(line.picture._samples).__name__ == "StepPatch"
+    with pytest.raises(gankit.BadInputError, match="images, 2D points or 1D values"):
+        TrainingPanel(gankit.GAN(gankit.mlp_generator(2, (4,), output_activation=None),
+                                 gankit.mlp_discriminator((4,))))

@@ -31,14 +31,40 @@ def test_2d_view_shows_heatmap_points_and_arrows(tiny_gan):
     gan = tiny_gan()
     fig = gankit.plot_2d_gan(gan, gankit.ring8(300, seed=0), n=200)
     ax = fig.axes[0]
-    kinds = {type(c).__name__ for c in ax.collections}
-    assert {"QuadMesh", "PathCollection", "Quiver"} <= kinds
-    x, y, prob, gx, gy = gankit.plots.discriminator_field(gan, 2.0, resolution=20)
+    kinds = {type(c).__name__ for c in ax.collections} | {type(i).__name__ for i in ax.images}
+    assert {"AxesImage", "PathCollection", "Quiver"} <= kinds
+    assert fig.axes[1].get_ylabel() == "D(x): probability real"   # the colour bar
+    field = gankit.plots.discriminator_field(gan, 2.0, resolution=20)
+    prob = field.colour
     assert prob.shape == (20, 20) and np.all((prob >= 0) & (prob <= 1))
     # the arrows follow D's score: finite differences agree with the direction of
     # increasing probability
     i, j = 10, 10
+    gx = field.grads[0]
     assert np.sign(gx[i, j]) == np.sign(prob[i, j + 1] - prob[i, j - 1]) or gx[i, j] == 0
+
+
+def test_one_heatmap_drawing_reads_each_loss_on_its_own_scale():
+    """plot_2d_gan and the playground draw D with plots.FieldView: a hinge D's scores are
+    shown as scores (no probability to show), a critic's centred and scaled."""
+    real = gankit.ring8(300, seed=0)
+    for loss, label in (("hinge", "D(x): score (+1 real, -1 fake)"),
+                        ("wasserstein", "critic score, scaled")):
+        gan = gankit.GAN(gankit.mlp_generator(2, (2,), hidden=(8,), output_activation=None),
+                         gankit.mlp_discriminator((2,), hidden=(8,)), loss=loss, seed=0)
+        gan.compile()
+        fig = gankit.plot_2d_gan(gan, real, n=100)
+        assert fig.axes[1].get_ylabel() == label
+        field = gankit.plots.discriminator_field(gan, 2.0, resolution=20)
+        raw = gan.scores(np.stack([a.ravel() for a in np.meshgrid(field.xs, field.xs)], 1))
+        if loss == "hinge":   # the raw score itself
+            np.testing.assert_allclose(field.colour.ravel(), raw, rtol=1e-5, atol=1e-6)
+        else:                 # centred on its median, 98% of it within [-1, 1]
+            assert abs(np.median(field.colour)) < 1e-6
+            assert np.mean(np.abs(field.colour) <= 1.0) >= 0.97
+    pg = gankit.Playground(width=8, depth=1, batch_size=64, n_show=100, loss="hinge")
+    assert isinstance(pg._field, gankit.plots.FieldView)
+    assert pg._field.heat.axes.figure is pg.canvas.fig
 
 
 def test_live_training_snapshots_and_budget(tiny_gan):
