@@ -62,9 +62,9 @@ def _import_tensorflow_quietly():
 
 _import_tensorflow_quietly()
 
-from .callbacks import (  # noqa: E402
-    DecayLearningRates, DivergenceGuard, KIDMonitor, LazyR1, ProgressBar, Snapshots, StepBudget,
-    TimeBudget)
+from .callbacks import DivergenceGuard, KIDMonitor, Snapshots  # noqa: E402
+from .schedule import (  # noqa: E402
+    DecayLearningRates, LazyR1, ProgressBar, StepBudget, TimeBudget)
 from .data import (  # noqa: E402
     DATASETS, FASHION_CLASSES, check_images, check_labels, data_source, grid25, load,
     load_digits8, load_fashion_mnist, load_mnist, mixture1d, moons, ring8, spiral,
@@ -85,7 +85,8 @@ from .plots import (  # noqa: E402
 from .live import LiveTraining, TrainingPanel, TrainingRun, TrainingView  # noqa: E402
 from .playground import Playground  # noqa: E402
 from .quiz import Quiz  # noqa: E402
-from .recipes import RECIPES, get_recipe, train_recipe  # noqa: E402
+from .recipes import RECIPES, Recipe, get_recipe  # noqa: E402
+from .training import train_recipe  # noqa: E402
 # --- image-to-image translation ---
 from .pix2pix import Pix2Pix, patch_discriminator, unet_generator  # noqa: E402
 from .srgan import SRGAN, sr_generator  # noqa: E402

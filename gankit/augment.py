@@ -12,7 +12,7 @@ import numpy as np
 import keras
 from keras import layers
 
-from .callbacks import StepBudget
+from .schedule import StepBudget
 from .data import check_images, check_labels
 from .errors import BadInputError
 from .settings import seed_everything

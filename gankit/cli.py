@@ -74,7 +74,7 @@ def _steps(text):
 
 
 def _cmd_train(args):
-    from .recipes import train_recipe
+    from .training import train_recipe
 
     gan, report = train_recipe(args.recipe, minutes=args.minutes, seed=args.seed, out=args.out,
                                progress=not args.quiet, devices=args.devices, steps=args.steps)

@@ -33,7 +33,8 @@ import numpy as np
 from keras import ops
 
 from .blit import BlitFigure, png_bundle, update_curves
-from .callbacks import Callback, EveryN, TimeBudget, in_notebook, step_values, steps_in_call
+from .callbacks import Callback, EveryN, in_notebook, step_values, steps_in_call
+from .schedule import TimeBudget
 from .errors import BadInputError
 from .plots import grid_canvas, image_grid
 

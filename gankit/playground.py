@@ -9,7 +9,6 @@ import time
 
 import keras
 import numpy as np
-from keras import ops
 from matplotlib.ticker import MaxNLocator
 
 from . import data as gdata

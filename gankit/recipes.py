@@ -2,11 +2,8 @@
 are known to work together, trained for a number of steps.
 
 A recipe's schedule (the learning rates' decay, when R1 stops) follows its own number of
-steps, not the clock, so a faster machine trains the same model sooner instead of a
-different one; ``minutes`` only caps the time.
-
-``python -m gankit recipes`` lists them; ``train_recipe`` (or ``python -m
-gankit train``) runs one. Names are stable once published.
+steps, not the clock. ``python -m gankit recipes`` lists them; ``gankit.train_recipe``
+(gankit.training, or ``python -m gankit train``) runs one. Names are stable once published.
 
 ``jit_compile``: the general builders (``fashion_gan``, ``toy_gan``) take Keras's own
 values ("auto" by default); the builders of one named recipe (``cgan_fashion``,
@@ -14,22 +11,18 @@ values ("auto" by default); the builders of one named recipe (``cgan_fashion``,
 smoke runs, where a compile would cost more than the few steps it speeds up.
 """
 import dataclasses
-import math
-import time
 from typing import Callable
 
 import keras
 
 from . import data as gdata
-from .callbacks import DecayLearningRates, LazyR1, ProgressBar, StepBudget, TimeBudget
-from .devices import data_parallel
-from .errors import BadInputError, unknown_name
+from .schedule import DecayLearningRates, LazyR1
+from .errors import unknown_name
 from .acgan import ACGAN
 from .gan import GAN
 from .infogan import InfoGAN
 from .models import dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator
-from .saving import check_writable, save
-from .settings import pick, seed_everything
+from .settings import pick
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,11 +35,11 @@ class Recipe:
     build: Callable  # seed -> compiled GAN
     load_data: Callable  # seed -> (x, y or None)
     # the learning rates fall linearly from this fraction of the budget on, to decay_to
-    # times their value (callbacks.DecayLearningRates); None keeps them constant
+    # times their value (schedule.DecayLearningRates); None keeps them constant
     decay_from: float | None = None
     decay_to: float = 0.0
     # (gamma, until): a lazy R1 penalty on D until this fraction of the budget
-    # (callbacks.LazyR1); None: no R1
+    # (schedule.LazyR1); None: no R1
     r1: tuple | None = None
     # the nominal number of generator steps, which the schedule follows: about what five
     # minutes gave on the 2-core machine the recipe was tuned on
@@ -461,65 +454,3 @@ def get_recipe(name):
     if name not in RECIPES:
         raise unknown_name("recipe", name, RECIPES)
     return RECIPES[name]
-
-
-def train_recipe(name, minutes=None, seed=0, out=None, progress=True, callbacks=(),
-                 devices=1, steps=None):
-    """Train recipe ``name`` for its number of steps (or ``steps``); save to ``out``.
-
-    ``name`` may also be a :class:`Recipe`, such as one changed with
-    ``dataclasses.replace(get_recipe(name), build=...)``: a variant trained on the same
-    data with the same schedule, as the benchmarks compare them.
-
-    The recipe's schedule follows the steps, so the result does not depend on the speed
-    of the machine. ``steps`` stretches or shrinks the schedule; ``minutes`` caps the
-    wall-clock time (training stops there, part way through the schedule). Ctrl-C
-    stops early and still saves. ``devices``: a number or "all", to train data-parallel
-    (gankit.devices); the recipe's batch is the global batch, split across them, so the
-    updates are those of one device. Returns (gan, report) where report has the steps
-    done and planned, how far through the schedule it got, the seconds and the images
-    (or points) per second.
-    """
-    recipe = name if isinstance(name, Recipe) else get_recipe(name)
-    name = recipe.name
-    if minutes is not None:
-        try:
-            ok = math.isfinite(float(minutes)) and float(minutes) > 0
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
-            raise BadInputError(f"minutes should be a number above 0, like 5 or 0.5 (or None, "
-                                f"no time cap); got {minutes!r}.")
-    planned = recipe.steps if steps is None else steps
-    if isinstance(planned, bool) or not isinstance(planned, int) or planned < 1:
-        raise BadInputError(f"steps should be a whole number above 0, like {recipe.steps} "
-                            f"(the recipe's own); got {steps!r}.")
-    if out is not None:
-        check_writable(out)   # before training: a run that cannot be saved is not started
-    seed_everything(seed)
-    x, y = recipe.load_data(seed)
-    with data_parallel(devices) as n:
-        if recipe.batch_size % n:
-            raise BadInputError(f"{name} trains on batches of {recipe.batch_size}, which "
-                                f"{n} devices cannot share equally: choose a divisor of it.")
-        gan = recipe.build(seed)
-        budget = StepBudget(planned)
-        cap = [] if minutes is None else [TimeBudget(minutes)]
-        cbs = [budget, *cap, *recipe.schedule(budget, x, seed), *callbacks] + (
-            [ProgressBar(budget, desc=name)] if progress else [])
-        start = time.perf_counter()
-        # conditional GANs learn from (images, labels), translation GANs from two piles
-        pairs = getattr(gan, "conditional", False) or getattr(gan, "translates", False)
-        fit_args = (x, y) if y is not None and pairs else (x,)
-        gan.fit(*fit_args, batch_size=recipe.batch_size, epochs=1_000_000, shuffle=True,
-                verbose=0, callbacks=cbs)
-        seconds = time.perf_counter() - start
-    steps = int(keras.ops.convert_to_numpy(gan.g_optimizer.iterations))
-    report = {"recipe": name, "seed": seed, "steps": steps, "planned_steps": planned,
-              "schedule_done": round(min(1.0, steps / planned), 3),
-              "seconds": round(seconds, 1),
-              "samples_per_second": round(steps * recipe.batch_size / max(seconds, 1e-9), 1)}
-    gan.info.update({"steps": steps, "seconds": report["seconds"], "seed": seed})
-    if out is not None:
-        save(gan, out)   # atomic: a crash while saving leaves the previous file whole
-    return gan, report

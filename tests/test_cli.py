@@ -180,9 +180,10 @@ def test_a_failed_save_keeps_the_model_saved_before(tmp_path, monkeypatch):
 
 
 def test_train_recipe_checks_its_budget_and_its_path_first(tmp_path, monkeypatch):
-    from gankit import recipes
+    from gankit import GAN
+    from gankit import training as recipes
 
-    monkeypatch.setattr(recipes.GAN, "fit", lambda *a, **k: pytest.fail("it trained first"))
+    monkeypatch.setattr(GAN, "fit", lambda *a, **k: pytest.fail("it trained first"))
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     for minutes in (float("nan"), float("inf"), 0, -2, "five"):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import gankit
-from gankit.callbacks import steps_per_second
+from gankit.schedule import steps_per_second
 
 
 def test_image_grid_lays_out_and_labels_rows():
