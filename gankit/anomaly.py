@@ -13,7 +13,7 @@ import keras
 
 from .data import check_images
 from .errors import BadInputError
-from .metrics import _knn
+from .metrics import knn
 
 
 def auroc(scores, is_anomaly):
@@ -127,4 +127,4 @@ def pca_scores(train, images, components=20):
 def nearest_neighbour_scores(train, images):
     """Baseline: pixel distance from each image to its nearest normal training image."""
     t, x = _flat(train, "train"), _flat(images, "images")
-    return _knn(x, t, 1)[1][:, 0]
+    return knn(x, t, 1)[1][:, 0]

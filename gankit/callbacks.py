@@ -213,7 +213,7 @@ class KIDMonitor(_EveryNSteps):
         self.every, self.seed, self.labels, self.verbose = int(every), seed, labels, verbose
         self.dataset = dataset
         # default: 500 samples (all 359 test images for the 8x8 digits)
-        self.n = metrics._check_n(min(500, metrics.max_n(dataset)) if n is None else n, dataset)
+        self.n = metrics.check_n(min(500, metrics.max_n(dataset)) if n is None else n, dataset)
         if self.every < 1:
             raise BadInputError(f"every should be 1 or more steps; got {every!r}.")
         self.history = []

@@ -201,7 +201,7 @@ def _infogan_codes(code_grid, infogan_input):
 
 @exercise("11.3")
 def _matched_accuracy(matched_accuracy):
-    from .metrics import cluster_scores
+    from .infogan import cluster_scores
 
     rng = np.random.default_rng(0)
     labels = rng.integers(10, size=300)

@@ -20,7 +20,7 @@ different kind of image: on digits the values tend to become the digits, on
 Fashion-MNIST garment types; the continuous codes pick up smooth properties
 (width, thickness, slant). Which value becomes which class is arbitrary, so its
 agreement with the real classes is measured after the best one-to-one matching
-(:func:`gankit.metrics.cluster_scores`).
+(:func:`cluster_scores`).
 
 The generator's input layout is ``[z (noise_dim), one-hot category (categories),
 continuous codes (continuous)]``; ``codes`` arrays (``generate``, the command line)
@@ -254,3 +254,93 @@ class InfoGAN(GAN):
         return {**super().get_config(), "categories": self.categories,
                 "continuous": self.continuous, "info_weight": self.info_weight,
                 "continuous_weight": self.continuous_weight}
+
+
+# --- What the codes learnt: clusters against classes, codes against visible properties
+
+def cluster_scores(labels, clusters):
+    """How well cluster ids (e.g. InfoGAN's categorical code) match the real classes,
+    as a dict:
+
+    - accuracy: after the best one-to-one matching of clusters to classes (the
+      Hungarian algorithm), the share of samples whose cluster maps to their class.
+      Cluster ids are arbitrary (code 3 may be the sandals), so this is the fair
+      "accuracy" of an unsupervised classifier; with more clusters than classes the
+      unmatched clusters count as wrong;
+    - purity: each cluster votes for its most common class (many-to-one);
+    - nmi: normalised mutual information, 0 (independent) to 1 (the same partition);
+    - mapping: {cluster: class} of the matching.
+    """
+    from scipy.optimize import linear_sum_assignment
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from .data import check_labels
+
+    y = np.asarray(labels)
+    c = np.asarray(clusters)
+    if y.ndim != 1 or c.ndim != 1 or len(y) != len(c) or not len(y):
+        raise BadInputError(
+            f"labels and clusters should be two 1D arrays of the same non-zero length (one "
+            f"class and one cluster id per sample); got shapes {y.shape} and {c.shape}.")
+    y = check_labels(y, int(y.max()) + 1, name="labels")
+    c = check_labels(c, int(c.max()) + 1, name="clusters")
+    table = np.zeros((c.max() + 1, y.max() + 1), "int64")  # clusters x classes
+    np.add.at(table, (c, y), 1)
+    rows, cols = linear_sum_assignment(-table)
+    return {"accuracy": float(table[rows, cols].sum() / len(y)),
+            "purity": float(table.max(1).sum() / len(y)),
+            "nmi": float(normalized_mutual_info_score(y, c)),
+            "mapping": {int(r): int(k) for r, k in zip(rows, cols)}}
+
+
+def image_properties(images):
+    """Simple visible properties of each image in [-1, 1], as a dict of (N,) arrays, to
+    check what a continuous code changes (bright pixels count as ink):
+
+    - ink: the mean brightness (thicker strokes, bigger or brighter items: more ink);
+    - width, height: the spread of the ink across and down (standard deviation, pixels);
+    - slant: how far the ink shifts right per pixel upwards (0 upright, > 0 leaning right).
+    """
+    from .data import check_images
+
+    x = (check_images(images).astype("float64")[..., 0] + 1.0) / 2.0  # ink in [0, 1]
+    if not x.size:
+        raise BadInputError("image_properties needs at least one image.")
+    h, w = x.shape[1:]
+    rows, cols = np.mgrid[0:h, 0:w].astype("float64")
+    up = (h - 1) - rows  # y grows upwards
+    mass = x.sum((1, 2)) + 1e-9
+
+    def mean(a):
+        return (x * a).sum((1, 2)) / mass
+
+    cx, cy = mean(cols), mean(up)
+    dx, dy = cols - cx[:, None, None], up - cy[:, None, None]
+    var_x, var_y, cov = mean(dx * dx), mean(dy * dy), mean(dx * dy)
+    return {"ink": x.mean((1, 2)), "width": np.sqrt(var_x), "height": np.sqrt(var_y),
+            "slant": cov / (var_y + 1e-9)}
+
+
+def code_effects(gan, rows=200, steps=5, span=1.0, seed=0):
+    """How strongly each continuous code of an InfoGAN moves each visible property.
+
+    Traverses each code from -span to span (``gan.traverse``: every row keeps its noise,
+    category and other codes) and correlates the code's value with each property of
+    ``image_properties`` *within* the rows: each row's mean is taken out first, so the
+    differences between rows (a bag is wider than a sandal, whatever the code) do not
+    drown the code's effect. Returns {property: array (continuous,)} of correlations;
+    +-1 means every row changes that property in step with the code, 0 not at all.
+    """
+    if not getattr(gan, "continuous", 0):
+        raise BadInputError("code_effects needs an InfoGAN with at least one continuous code.")
+    out = {}
+    for i in range(gan.continuous):
+        images, codes = gan.traverse(i, rows=rows, steps=steps, span=span, seed=seed)
+        c = codes[:, 1 + i].reshape(rows, steps).astype("float64")
+        c = c - c.mean(1, keepdims=True)
+        for name, v in image_properties(images).items():
+            v = v.reshape(rows, steps)
+            v = v - v.mean(1, keepdims=True)
+            r = (c * v).sum() / np.sqrt((c * c).sum() * (v * v).sum() + 1e-12)
+            out.setdefault(name, np.zeros(gan.continuous))[i] = r
+    return out

@@ -8,11 +8,9 @@ the reference values that give it a scale.
   least one high-quality sample belongs to it.
 - Images: FID, KID, an Inception-Score-style score, precision and recall, density
   and coverage, class accuracy and nearest neighbours, all in the feature space of
-  the course's own classifier. :func:`evaluate` computes them all, next to
+  the course's own classifier. gankit.evaluation.evaluate computes them all, next to
   real-vs-real and noise-vs-real references.
 """
-import dataclasses
-
 import numpy as np
 
 from .data import MIXTURES
@@ -52,7 +50,8 @@ CLASSIFIER_FILES = {"fashion-mnist": "fashion_classifier.keras",
 IMAGE_SHAPES = {"fashion-mnist": (28, 28, 1), "digits8": (8, 8, 1)}
 
 
-def _check_dataset(dataset):
+def check_dataset(dataset):
+    """An error listing the datasets that have an evaluation classifier, for any other."""
     if dataset not in CLASSIFIER_FILES:
         raise unknown_name("dataset with an evaluation classifier", dataset, CLASSIFIER_FILES)
 
@@ -62,7 +61,7 @@ def check_dataset_images(images, dataset="fashion-mnist", name="images"):
     (N, H, W, 1) in [-1, 1] with its image size. Returns them as an array."""
     from .data import check_images
 
-    _check_dataset(dataset)
+    check_dataset(dataset)
     shape = IMAGE_SHAPES[dataset]
     arr = np.asarray(images)
     if arr.ndim == 4 and tuple(arr.shape[1:]) != shape:
@@ -85,7 +84,7 @@ def load_classifier(dataset="fashion-mnist"):
     from .data import DATA_DIR
     from .errors import DataUnavailableError
 
-    _check_dataset(dataset)
+    check_dataset(dataset)
     if dataset not in _CLASSIFIERS:
         path = DATA_DIR / CLASSIFIER_FILES[dataset]
         if not path.exists():
@@ -144,7 +143,7 @@ def _features(x, name):
     return x
 
 
-def _pair(real_features, fake_features, min_n=2):
+def check_features(real_features, fake_features, min_n=2):
     r = _features(real_features, "real features")
     f = _features(fake_features, "generated features")
     if r.shape[1] != f.shape[1]:
@@ -164,7 +163,7 @@ def frechet_distance(real_features, fake_features):
     """
     from threadpoolctl import threadpool_limits
 
-    r, f = _pair(real_features, fake_features)
+    r, f = check_features(real_features, fake_features)
     mu_r, mu_f = r.mean(0), f.mean(0)
     # Tr((C_r C_f)^(1/2)) = sum of sqrt(eigenvalues of C_r^(1/2) C_f C_r^(1/2)): a symmetric
     # form that stays stable when a feature never fires (a singular covariance).
@@ -189,7 +188,7 @@ def kernel_inception_distance(real_features, fake_features, subsets=10, subset_s
     Unbiased: 0 on average for two samples of one distribution (so it can read
     slightly below 0), at any sample size.
     """
-    r, f = _pair(real_features, fake_features, min_n=4)
+    r, f = check_features(real_features, fake_features, min_n=4)
     d = r.shape[1]
     m = min(subset_size, len(r) // 2, len(f) // 2)
     rng = np.random.default_rng(seed)
@@ -253,7 +252,7 @@ def _sq_distances(a, b, b_sq=None):
     return np.maximum(d2, 0.0)
 
 
-def _knn(query, ref, k):
+def knn(query, ref, k):
     """Indices and distances (each (len(query), k), nearest first) of the k rows of
     ``ref`` nearest to each row of ``query``."""
     if not 1 <= k <= len(ref):
@@ -288,7 +287,7 @@ def _sq_radii(x, ks):
     return out
 
 
-def _manifold_scores(real, fake, k_pr=3, k_dc=5):
+def manifold_scores(real, fake, k_pr=3, k_dc=5):
     """Precision, recall (k-NN balls, k_pr) and density, coverage (real balls, k_dc)
     from one pass over the fake-to-real distances, a chunk of fakes at a time."""
     radii = _sq_radii(real, (k_pr, k_dc))
@@ -320,8 +319,8 @@ def precision_recall(real_features, fake_features, k=3):
     recall = share of real samples inside the generated manifold (is all of the data
     covered?). FID mixes both into one number; these two keep them apart.
     """
-    r, f = _pair(real_features, fake_features, min_n=k + 1)
-    s = _manifold_scores(r, f, k_pr=k, k_dc=k)
+    r, f = check_features(real_features, fake_features, min_n=k + 1)
+    s = manifold_scores(r, f, k_pr=k, k_dc=k)
     return s["precision"], s["recall"]
 
 
@@ -335,8 +334,8 @@ def density_coverage(real_features, fake_features, k=5):
     regions). Coverage = share of real samples whose ball holds at least one
     generated sample (below 1 when regions of the data are missed).
     """
-    r, f = _pair(real_features, fake_features, min_n=k + 1)
-    s = _manifold_scores(r, f, k_pr=k, k_dc=k)
+    r, f = check_features(real_features, fake_features, min_n=k + 1)
+    s = manifold_scores(r, f, k_pr=k, k_dc=k)
     return s["density"], s["coverage"]
 
 
@@ -358,162 +357,16 @@ def nearest_neighbours(fake_images, train_images, k=3, dataset="fashion-mnist",
     else:
         fake = fake.reshape(len(fake), -1).astype("float64")
         train = train.reshape(len(train), -1).astype("float64")
-    return _knn(fake, train, k)
+    return knn(fake, train, k)
 
 
-# --- Everything at once, with a scale ------------------------------------------------
+# --- The real test images that generated ones are compared with ---------------------
 
-# name -> (what "better" means, how many decimals to print)
-METRICS = {"FID": ("lower", 2), "KID": ("lower", 4), "IS": ("higher", 2),
-           "precision": ("higher", 3), "recall": ("higher", 3), "density": ("~1", 3),
-           "coverage": ("higher", 3), "class_accuracy": ("higher", 3)}
-
-
-def score_features(real_features, fake_features, fake_probs=None, labels=None, seed=0):
-    """Every feature-space score of generated samples against real ones, as a dict:
-    FID, KID and KID_std, IS and IS_std (needs ``fake_probs``), precision, recall,
-    density, coverage, and class_accuracy (needs ``fake_probs`` and ``labels``)."""
-    r, f = _pair(real_features, fake_features, min_n=6)
-    kid, kid_std = kernel_inception_distance(r, f, seed=seed)
-    scores = {"FID": frechet_distance(r, f), "KID": kid, "KID_std": kid_std}
-    if fake_probs is not None:
-        scores["IS"], scores["IS_std"] = inception_score(fake_probs, splits=min(10, len(f)))
-    scores.update(_manifold_scores(r, f, k_pr=3, k_dc=5))
-    if labels is not None and fake_probs is not None:
-        from .data import check_labels
-
-        labels = check_labels(labels, np.shape(fake_probs)[1], n=len(f))
-        scores["class_accuracy"] = float((np.asarray(fake_probs).argmax(1) == labels).mean())
-    return scores
-
-
-def score_images(images, real_features, labels=None, dataset="fashion-mnist"):
-    """:func:`score_features` for generated ``images`` against precomputed real
-    features (e.g. ``classify(x_test)[0]``). Pass ``labels`` (the classes asked for)
-    to get the class accuracy of a conditional generator."""
-    from .data import check_labels
-
-    if labels is not None:
-        labels = check_labels(labels, 10, n=len(images))
-    feats, probs = classify(images, dataset)
-    return score_features(real_features, feats, probs, labels)
-
-
-def sample(gan, n, seed=0, rejection=False):
-    """n images from ``gan`` for scoring: ``(images, labels)``. A conditional GAN is
-    asked for classes drawn uniformly at random (labels is None otherwise).
-    ``rejection`` goes to ``gan.generate`` (discriminator rejection sampling)."""
-    labels = None
-    if getattr(gan, "conditional", False):
-        labels = np.random.default_rng(seed).integers(gan.num_classes, size=n)
-    return gan.generate(n, labels=labels, seed=seed, rejection=rejection), labels
-
-
-def cluster_scores(labels, clusters):
-    """How well cluster ids (e.g. InfoGAN's categorical code) match the real classes,
-    as a dict:
-
-    - accuracy: after the best one-to-one matching of clusters to classes (the
-      Hungarian algorithm), the share of samples whose cluster maps to their class.
-      Cluster ids are arbitrary (code 3 may be the sandals), so this is the fair
-      "accuracy" of an unsupervised classifier; with more clusters than classes the
-      unmatched clusters count as wrong;
-    - purity: each cluster votes for its most common class (many-to-one);
-    - nmi: normalised mutual information, 0 (independent) to 1 (the same partition);
-    - mapping: {cluster: class} of the matching.
-    """
-    from scipy.optimize import linear_sum_assignment
-    from sklearn.metrics import normalized_mutual_info_score
-
-    from .data import check_labels
-
-    y = np.asarray(labels)
-    c = np.asarray(clusters)
-    if y.ndim != 1 or c.ndim != 1 or len(y) != len(c) or not len(y):
-        raise BadInputError(
-            f"labels and clusters should be two 1D arrays of the same non-zero length (one "
-            f"class and one cluster id per sample); got shapes {y.shape} and {c.shape}.")
-    y = check_labels(y, int(y.max()) + 1, name="labels")
-    c = check_labels(c, int(c.max()) + 1, name="clusters")
-    table = np.zeros((c.max() + 1, y.max() + 1), "int64")  # clusters x classes
-    np.add.at(table, (c, y), 1)
-    rows, cols = linear_sum_assignment(-table)
-    return {"accuracy": float(table[rows, cols].sum() / len(y)),
-            "purity": float(table.max(1).sum() / len(y)),
-            "nmi": float(normalized_mutual_info_score(y, c)),
-            "mapping": {int(r): int(k) for r, k in zip(rows, cols)}}
-
-
-def image_properties(images):
-    """Simple visible properties of each image in [-1, 1], as a dict of (N,) arrays, to
-    check what a continuous code changes (bright pixels count as ink):
-
-    - ink: the mean brightness (thicker strokes, bigger or brighter items: more ink);
-    - width, height: the spread of the ink across and down (standard deviation, pixels);
-    - slant: how far the ink shifts right per pixel upwards (0 upright, > 0 leaning right).
-    """
-    from .data import check_images
-
-    x = (check_images(images).astype("float64")[..., 0] + 1.0) / 2.0  # ink in [0, 1]
-    if not x.size:
-        raise BadInputError("image_properties needs at least one image.")
-    h, w = x.shape[1:]
-    rows, cols = np.mgrid[0:h, 0:w].astype("float64")
-    up = (h - 1) - rows  # y grows upwards
-    mass = x.sum((1, 2)) + 1e-9
-
-    def mean(a):
-        return (x * a).sum((1, 2)) / mass
-
-    cx, cy = mean(cols), mean(up)
-    dx, dy = cols - cx[:, None, None], up - cy[:, None, None]
-    var_x, var_y, cov = mean(dx * dx), mean(dy * dy), mean(dx * dy)
-    return {"ink": x.mean((1, 2)), "width": np.sqrt(var_x), "height": np.sqrt(var_y),
-            "slant": cov / (var_y + 1e-9)}
-
-
-def code_effects(gan, rows=200, steps=5, span=1.0, seed=0):
-    """How strongly each continuous code of an InfoGAN moves each visible property.
-
-    Traverses each code from -span to span (``gan.traverse``: every row keeps its noise,
-    category and other codes) and correlates the code's value with each property of
-    ``image_properties`` *within* the rows: each row's mean is taken out first, so the
-    differences between rows (a bag is wider than a sandal, whatever the code) do not
-    drown the code's effect. Returns {property: array (continuous,)} of correlations;
-    +-1 means every row changes that property in step with the code, 0 not at all.
-    """
-    if not getattr(gan, "continuous", 0):
-        raise BadInputError("code_effects needs an InfoGAN with at least one continuous code.")
-    out = {}
-    for i in range(gan.continuous):
-        images, codes = gan.traverse(i, rows=rows, steps=steps, span=span, seed=seed)
-        c = codes[:, 1 + i].reshape(rows, steps).astype("float64")
-        c = c - c.mean(1, keepdims=True)
-        for name, v in image_properties(images).items():
-            v = v.reshape(rows, steps)
-            v = v - v.mean(1, keepdims=True)
-            r = (c * v).sum() / np.sqrt((c * c).sum() * (v * v).sum() + 1e-12)
-            out.setdefault(name, np.zeros(gan.continuous))[i] = r
-    return out
-
-
-@dataclasses.dataclass
-class Reference:
-    """Real test images of a dataset (features, probabilities, labels) and the scores
-    that give every metric its scale: real vs real and noise vs real."""
-    dataset: str
-    n: int
-    features: np.ndarray = dataclasses.field(repr=False)
-    probs: np.ndarray = dataclasses.field(repr=False)
-    labels: np.ndarray = dataclasses.field(repr=False)
-    scores: dict = dataclasses.field(default_factory=dict)
-
-
-_REFERENCES = {}
 _REAL_TEST = {}
 
 
-def _real_images(dataset, split):
+def real_images(dataset, split):
+    """The real images (train or test) of an evaluation dataset, as (x, y)."""
     from .data import load_digits8, load_fashion_mnist
 
     if dataset == "digits8":
@@ -524,11 +377,12 @@ def _real_images(dataset, split):
 def max_n(dataset="fashion-mnist"):
     """The most samples :func:`evaluate` compares: 5,000 real test images for
     Fashion-MNIST, the 359 held-out test images for the 8x8 digits."""
-    _check_dataset(dataset)
+    check_dataset(dataset)
     return 359 if dataset == "digits8" else 5000
 
 
-def _check_n(n, dataset):
+def check_n(n, dataset):
+    """``n``, checked as a number of samples to compare for ``dataset``."""
     top = max_n(dataset)
     if not isinstance(n, (int, np.integer)) or not 20 <= n <= top:
         raise BadInputError(
@@ -542,130 +396,10 @@ def real_test_set(dataset="fashion-mnist", n=5000):
     """(features, class probabilities, labels) of n real test images of ``dataset``
     (a fixed random choice), computed once per (dataset, n): what generated images
     are compared with."""
-    _check_dataset(dataset)
-    n = _check_n(n, dataset)
+    check_dataset(dataset)
+    n = check_n(n, dataset)
     if (dataset, n) not in _REAL_TEST:
-        x, y = _real_images(dataset, "test")
+        x, y = real_images(dataset, "test")
         pick = np.random.default_rng(0).choice(len(x), n, replace=False)
         _REAL_TEST[dataset, n] = (*classify(x[pick], dataset), y[pick])
     return _REAL_TEST[dataset, n]
-
-
-def reference(dataset="fashion-mnist", n=5000):
-    """The real test set (n images) and the reference scores for ``dataset`` at size n:
-
-    - "real vs real": n real *training* images scored against the n test images; the
-      best a generator can hope for at this n (the floor of FID, not 0). Its class
-      accuracy is the classifier's accuracy on the real *test* images: a reference, not
-      a ceiling, since a generator can make images more typical of their class than
-      many real ones, and the classifier scores typicality (the training images, which
-      it learnt from, score higher still);
-    - "noise vs real": n images of uniform noise in [-1, 1]; the worst (its labels
-      are random, so its class accuracy is chance, about 0.1).
-
-    Computed once per (dataset, n) and cached: the first call takes a few seconds.
-    """
-    _check_dataset(dataset)
-    n = _check_n(n, dataset)
-    if (dataset, n) not in _REFERENCES:
-        feats, probs, labels = real_test_set(dataset, n)
-        x_train, y_train = _real_images(dataset, "train")
-        rng = np.random.default_rng(1)
-        train = rng.choice(len(x_train), n, replace=False)
-        real_f, real_p = classify(x_train[train], dataset)
-        noise = rng.uniform(-1, 1, (n, *IMAGE_SHAPES[dataset])).astype("float32")
-        noise_f, noise_p = classify(noise, dataset)
-        scores = {"real vs real": score_features(feats, real_f, real_p),
-                  "noise vs real": score_features(feats, noise_f, noise_p,
-                                                  rng.integers(10, size=n))}
-        scores["real vs real"]["class_accuracy"] = float((probs.argmax(1) == labels).mean())
-        _REFERENCES[dataset, n] = Reference(dataset, n, feats, probs, labels, scores)
-    return _REFERENCES[dataset, n]
-
-
-@dataclasses.dataclass
-class Evaluation:
-    """What :func:`evaluate` found: ``scores`` of the generated images and the
-    ``references`` (real vs real, noise vs real) at the same n. ``ev["FID"]`` reads
-    one score; ``print(ev)`` or ``ev.table()`` shows them side by side."""
-    dataset: str
-    n: int
-    scores: dict
-    references: dict
-
-    def __getitem__(self, name):
-        return self.scores[name]
-
-    def table(self):
-        """The scores as a text table, each next to its references."""
-        return _table({"generated": self.scores, **self.references}, self._title())
-
-    def _title(self):
-        return (f"{self.dataset}: {self.n:,} generated vs {self.n:,} real test images "
-                "(features of the course classifier)")
-
-    def __str__(self):
-        return self.table()
-
-    def __repr__(self):
-        return self.table()
-
-
-def _table(columns, title):
-    """Rows of metrics, one column of scores per entry of ``columns`` (name -> dict)."""
-    width = max(17, *(len(c) + 2 for c in columns))
-    lines = [title, f"{'metric':<15}" + "".join(f"{c:>{width}}" for c in columns)
-             + f"{'better':>9}"]
-    for name, (better, digits) in METRICS.items():
-        if not any(name in s for s in columns.values()):
-            continue
-        cells = []
-        for s in columns.values():
-            text = f"{s[name]:.{digits}f}" if name in s else "-"
-            if name + "_std" in s:
-                text += f" ±{s[name + '_std']:.{digits}f}"
-            cells.append(f"{text:>{width}}")
-        label = "IS-style" if name == "IS" else name.replace("_", " ")
-        lines.append(f"{label:<15}" + "".join(cells) + f"{better:>9}")
-    return "\n".join(lines)
-
-
-def compare(evaluations):
-    """Several :class:`Evaluation` results side by side (a dict: name -> evaluation),
-    with their shared references in the last two columns: how to compare runs.
-    They must be at the same dataset and n, since FID depends on n."""
-    evs = dict(evaluations)
-    if not evs or not all(isinstance(e, Evaluation) for e in evs.values()):
-        raise BadInputError("compare takes a dict of name -> gankit.metrics.evaluate(...) results.")
-    first = next(iter(evs.values()))
-    if any((e.dataset, e.n) != (first.dataset, first.n) for e in evs.values()):
-        raise BadInputError(
-            "compare evaluations of the same dataset at the same n: FID reads higher on fewer "
-            "samples, so numbers at different n do not compare. Pass n=... to evaluate.")
-    return _table({**{k: e.scores for k, e in evs.items()}, **first.references},
-                  first._title().replace("generated", "generated (each)"))
-
-
-def evaluate(images, dataset="fashion-mnist", labels=None, n=None):
-    """Score generated images with every metric, each next to its scale.
-
-    images: (N, H, W, 1) in [-1, 1] (28x28 for fashion-mnist, 8x8 for digits8).
-    labels: the class each image was asked to be (conditional GANs): adds class accuracy.
-    n: how many images to compare (the first n are used); default all of them, up to
-    :func:`max_n`. FID depends on n, so compare models at the same n.
-    Returns an :class:`Evaluation`; ``print`` it for a table.
-    """
-    from .data import check_labels
-
-    images = check_dataset_images(images, dataset, name="generated images")
-    n = min(len(images), max_n(dataset)) if n is None else n
-    n = _check_n(n, dataset)
-    if len(images) < n:
-        raise BadInputError(f"evaluate was asked for n={n:,} but got {len(images):,} images: "
-                            "generate more, or pass a smaller n.")
-    if labels is not None:
-        labels = check_labels(labels, 10, n=len(images))[:n]
-    ref = reference(dataset, n)
-    feats, probs = classify(images[:n], dataset)
-    return Evaluation(dataset, n, score_features(ref.features, feats, probs, labels),
-                      dict(ref.scores))

@@ -8,8 +8,7 @@ import pytest
 import keras
 import gankit
 from gankit.acgan import class_loss
-from gankit.infogan import info_loss
-from gankit.metrics import cluster_scores
+from gankit.infogan import cluster_scores, info_loss
 
 
 @pytest.fixture(scope="module")

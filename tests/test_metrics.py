@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import gankit
-from gankit import metrics
+from gankit import evaluation, metrics
 
 
 def test_frechet_distance_is_zero_for_the_same_features_and_grows_with_a_shift():
@@ -109,11 +109,11 @@ def test_dropping_half_the_classes_lowers_recall_and_coverage_not_precision():
 def test_chunked_distances_match_the_whole_matrix(monkeypatch):
     rng = np.random.default_rng(0)
     real, fake = rng.standard_normal((150, 5)), rng.standard_normal((120, 5)) + 0.3
-    whole = metrics._manifold_scores(real, fake)
-    idx, dist = metrics._knn(fake, real, 3)
+    whole = metrics.manifold_scores(real, fake)
+    idx, dist = metrics.knn(fake, real, 3)
     monkeypatch.setattr(metrics, "CHUNK", 7)  # many chunks, one of them ragged
-    assert metrics._manifold_scores(real, fake) == whole
-    idx7, dist7 = metrics._knn(fake, real, 3)
+    assert metrics.manifold_scores(real, fake) == whole
+    idx7, dist7 = metrics.knn(fake, real, 3)
     np.testing.assert_array_equal(idx7, idx)
     brute = np.sort(np.linalg.norm(fake[:, None] - real[None], axis=-1), axis=1)[:, :3]
     np.testing.assert_allclose(dist7, brute, rtol=1e-9)
@@ -152,7 +152,7 @@ def test_a_copy_of_the_training_set_is_at_distance_zero():
 
 def test_evaluate_puts_every_score_next_to_its_references():
     x_train, y_train = gankit.load_digits8(verbose=False, split="train")
-    real = metrics.evaluate(x_train, dataset="digits8", labels=y_train)
+    real = evaluation.evaluate(x_train, dataset="digits8", labels=y_train)
     assert real.n == 359  # all the held-out test images
     assert set(real.references) == {"real vs real", "noise vs real"}
     for name in ("FID", "KID", "KID_std", "IS", "precision", "recall", "density", "coverage",
@@ -167,8 +167,8 @@ def test_evaluate_puts_every_score_next_to_its_references():
     assert "real vs real" in table and "IS-style" in table and "class accuracy" in table
     assert repr(real) == table
     # cached: the same references object for the same (dataset, n)
-    assert metrics.reference("digits8", 359) is metrics.reference("digits8", 359)
-    half = metrics.evaluate(x_train[y_train < 5], dataset="digits8", n=300)
+    assert evaluation.reference("digits8", 359) is evaluation.reference("digits8", 359)
+    half = evaluation.evaluate(x_train[y_train < 5], dataset="digits8", n=300)
     assert half.n == 300
     assert half["recall"] < real["recall"] and half["coverage"] < real["coverage"]
     assert half["IS"] < real["IS"]
@@ -177,23 +177,23 @@ def test_evaluate_puts_every_score_next_to_its_references():
 def test_evaluate_explains_wrong_shapes_ranges_and_sizes():
     x, _ = gankit.load_digits8(verbose=False, split="train")
     with pytest.raises(gankit.BadInputError, match="channel axis"):
-        metrics.evaluate(x[..., 0], dataset="digits8")
+        evaluation.evaluate(x[..., 0], dataset="digits8")
     with pytest.raises(gankit.BadInputError, match="to_unit_range"):
-        metrics.evaluate((x + 1) * 127.5, dataset="digits8")
+        evaluation.evaluate((x + 1) * 127.5, dataset="digits8")
     with pytest.raises(gankit.BadInputError, match="dataset='digits8'"):
-        metrics.evaluate(x)  # 8x8 images against the Fashion-MNIST classifier
+        evaluation.evaluate(x)  # 8x8 images against the Fashion-MNIST classifier
     with pytest.raises(gankit.BadInputError, match="from 20 to 359"):
-        metrics.evaluate(x, dataset="digits8", n=1000)
+        evaluation.evaluate(x, dataset="digits8", n=1000)
     with pytest.raises(gankit.BadInputError, match="smaller n"):
-        metrics.evaluate(x[:50], dataset="digits8", n=100)
+        evaluation.evaluate(x[:50], dataset="digits8", n=100)
     with pytest.raises(gankit.BadInputError, match="one per image"):
-        metrics.evaluate(x, dataset="digits8", labels=[1, 2, 3])
+        evaluation.evaluate(x, dataset="digits8", labels=[1, 2, 3])
 
 
 def test_score_images_is_what_the_benchmarks_share():
     x, y = gankit.load_fashion_mnist("test", n=300, verbose=False)
     real_features = metrics.real_test_set("fashion-mnist", 100)[0]
-    scores = metrics.score_images(x[:200], real_features, labels=y[:200])
+    scores = evaluation.score_images(x[:200], real_features, labels=y[:200])
     assert set(scores) >= {"FID", "KID", "IS", "precision", "recall", "density", "coverage",
                            "class_accuracy"}
     assert scores["class_accuracy"] > 0.8
@@ -219,8 +219,8 @@ class _BarGAN:
 
 
 def test_code_effects_finds_the_property_a_code_moves_within_rows():
-    effects = gankit.metrics.code_effects(_BarGAN(), rows=20, steps=5, span=1.0)
+    effects = gankit.infogan.code_effects(_BarGAN(), rows=20, steps=5, span=1.0)
     assert effects["width"][0] > 0.9  # every row gets wider with code 0
     assert abs(effects["width"][1]) < 1e-6 and abs(effects["height"][0]) < 0.1
     with pytest.raises(gankit.BadInputError, match="continuous"):
-        gankit.metrics.code_effects(object())
+        gankit.infogan.code_effects(object())
