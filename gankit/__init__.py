@@ -106,6 +106,6 @@ from .text2image import (  # noqa: E402
 from .settings import describe_environment, pick, seed_everything, smoke_mode  # noqa: E402
 # What GANs are for (lesson 15): used as modules, gankit.augment and gankit.anomaly
 from . import anomaly, augment  # noqa: E402,F401
-from . import checks, exercises  # noqa: E402,F401
+from . import checks, evaluation, exercises  # noqa: E402,F401
 
 __version__ = "0.1.0"

@@ -106,3 +106,38 @@ class within_seconds:
                 f"{self.what} took {took:.0f} s; the limit is {self.seconds:.0f} s. Make it "
                 "smaller or simpler (the autograder runs on a 2-core laptop).")
         return False
+
+
+# --- What the exercise checks share -------------------------------------------------
+
+def run(fn, call, *args, **kwargs):
+    """fn(*args, **kwargs); an error inside the student's function becomes an
+    AssertionError that names the call, so the check says what went wrong."""
+    try:
+        return fn(*args, **kwargs)
+    except AssertionError:
+        raise
+    except Exception as e:  # a shape error, a missing return...
+        raise AssertionError(f"{call} raised {type(e).__name__}: {e}") from None
+
+
+def parts(out, n, call):
+    """``out`` as a tuple of ``n`` answers, or a clear error."""
+    if not isinstance(out, (tuple, list)) or len(out) != n:
+        size = f" of length {len(out)}" if hasattr(out, "__len__") else ""
+        raise AssertionError(f"{call} should return {n} things (a tuple); got "
+                             f"{type(out).__name__}{size}.")
+    return out
+
+
+def random_images(n, size=28, seed=0):
+    """n random images in [-1, 1] (no data set needed)."""
+    return np.random.default_rng(seed).uniform(-1, 1, (n, size, size, 1)).astype("float32")
+
+
+def small_pair():
+    """A tiny MLP G and D for 2D points: what a check trains for a step or two."""
+    from .models import mlp_discriminator, mlp_generator
+
+    return (mlp_generator(2, (2,), hidden=(16, 16), output_activation=None),
+            mlp_discriminator((2,), hidden=(16, 16)))

@@ -10,6 +10,7 @@ import gankit
 SEED = 0
 N = gankit.pick(full=5000, smoke=200)          # samples per evaluation (same n everywhere)
 M = gankit.metrics
+E = gankit.evaluation
 
 
 def real_features():
@@ -93,8 +94,8 @@ def blurry_generator(images, n, seed=0):
 def exercise_3():
     x_train, _ = gankit.load_fashion_mnist("train", verbose=False)
     blurry = blurry_generator(x_train, N, seed=1)
-    print(M.compare({"blurry": M.evaluate(blurry, n=N),
-                     "one image": M.evaluate(np.repeat(x_train[:1], N, axis=0), n=N)}))
+    print(E.compare({"blurry": E.evaluate(blurry, n=N),
+                     "one image": E.evaluate(np.repeat(x_train[:1], N, axis=0), n=N)}))
     # One image: recall falls to 0 and the IS-style score to 1, however real the image.
     # Blurry: read each row against real vs real. The averages lie between garments, off the
     # real manifold, which precision and density measure; FID and KID only say that

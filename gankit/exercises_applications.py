@@ -1,222 +1,14 @@
+"""Checks of the exercises of lessons 12-16: pyramids and super-resolution, image-to-image
+translation, video and text to image, what GANs are for, the closing lesson.
+
+Each check is registered in gankit.exercises (which imports this module) and is
+deterministic: it compares an answer with gankit's own implementation, a closed form
+or a structure that always holds, never with the outcome of a training run.
+"""
+import numpy as np
+
 from . import checks as c
 from .exercises import exercise
-
-# Checks of the exercises of lessons 09-16, registered in gankit.exercises (which imports
-# this module at its end). Every check is deterministic: it compares an answer with
-# gankit's own implementation, with a closed form, or with a structure that always holds,
-# never with the outcome of a training run.
-import numpy as np  # noqa: E402
-
-
-def _run(fn, call, *args, **kwargs):
-    """fn(*args, **kwargs); an error inside the student's function becomes an
-    AssertionError that names the call, so the check says what went wrong."""
-    try:
-        return fn(*args, **kwargs)
-    except AssertionError:
-        raise
-    except Exception as e:  # a shape error, a missing return...
-        raise AssertionError(f"{call} raised {type(e).__name__}: {e}") from None
-
-
-def _parts(out, n, call):
-    """``out`` as a tuple of ``n`` answers, or a clear error."""
-    if not isinstance(out, (tuple, list)) or len(out) != n:
-        size = f" of length {len(out)}" if hasattr(out, "__len__") else ""
-        raise AssertionError(f"{call} should return {n} things (a tuple); got "
-                             f"{type(out).__name__}{size}.")
-    return out
-
-
-def _images(n, size=28, seed=0):
-    """n random images in [-1, 1] (no data set needed)."""
-    return np.random.default_rng(seed).uniform(-1, 1, (n, size, size, 1)).astype("float32")
-
-
-# --- Lesson 09 --------------------------------------------------------------------------
-
-@exercise("09.1")
-def _collapse_summary(collapse_summary):
-    shares = np.zeros((5, 8))
-    shares[0] = [.3, .1, .1, .1, .1, .1, .1, 0.1]     # spread out
-    shares[1, 2] = 1.0                                # one clump at mode 2
-    shares[2, [2, 3]] = [.6, .4]                      # ... moving to mode 3
-    shares[3, [2, 3]] = [.1, .9]
-    shares[4, [0, 7]] = [.02, .98]                    # ... and on to mode 7
-    busiest, hops, effective = _parts(_run(collapse_summary, "collapse_summary(shares)", shares),
-                                      3, "collapse_summary(shares)")
-    c.close(np.asarray(busiest).ravel(), [0, 2, 2, 3, 7], "busiest (the mode nearest most "
-            "samples, per measurement)", atol=0, why="Use argmax along the modes axis.")
-    c.close(hops, 3, "hops", atol=0, why="Count the measurements whose busiest mode differs "
-            "from the one before.")
-    p = shares
-    expected = np.exp(-np.sum(np.where(p > 0, p * np.log(np.where(p > 0, p, 1)), 0), axis=1))
-    c.close(np.asarray(effective).ravel(), expected, "effective (exp of the entropy of each "
-            "row)", rtol=1e-4, why="A mode holding 2% of the samples counts far less than "
-            "one holding 98%: exp(-sum p log p), with 0 log 0 = 0.")
-    return ("Try it on tipped_modes.shares and plain_modes.shares: few effective modes and "
-            "many hops is a collapsed generator on the move.")
-
-
-@exercise("09.2")
-def _saturation(g_slopes, edge_p):
-    s = np.array([-8.0, -4.0, -1.0, 0.0, 2.0], "float32")
-    mm, ns = _parts(_run(g_slopes, "g_slopes(scores)", s), 2, "g_slopes(scores)")
-    p = 1.0 / (1.0 + np.exp(-s.astype("float64")))
-    why = ("The slope is taken in D's raw score s, per sample: d/ds of log(1 - sigmoid(s)) "
-           "is -sigmoid(s). gankit's losses average over the batch, so multiply the "
-           "gradient by the batch size.")
-    c.close(mm, -p, "minimax slopes at scores (-8, -4, -1, 0, 2)", atol=1e-6, rtol=1e-3, why=why)
-    c.close(ns, -(1.0 - p), "non-saturating slopes at scores (-8, -4, -1, 0, 2)", atol=1e-6,
-            rtol=1e-3, why=why)
-    c.close(edge_p, 1.0 / 101.0, "edge_p", atol=1e-5,
-            why="The ratio of the two slopes is D(G(z)) / (1 - D(G(z))), not D(G(z)).")
-    return ("In the score the ratio is exp(s): every 2.3 units of score D gains cost the "
-            "minimax loss another factor of 10.")
-
-
-@exercise("09.3")
-def _damped_game(damped_game, smallest_gamma):
-    eta = 0.1
-    for gamma in (0.0, 0.02):
-        path = _run(damped_game, f"damped_game({gamma}, steps=50)", gamma, steps=50, eta=eta,
-                    start=(1.0, 1.0))
-        step = np.array([[1 - gamma, -eta], [eta, 1 - gamma]])
-        ref = [np.array([1.0, 1.0])]
-        for _ in range(50):
-            ref.append(step @ ref[-1])
-        c.close(path, np.array(ref), f"damped_game({gamma}, steps=50, eta=0.1) path",
-                atol=1e-6, why="Simultaneous steps: both players move from the old point, "
-                "x <- (1-gamma) x - eta y and y <- (1-gamma) y + eta x; the path starts "
-                "with the start point.")
-    c.close(smallest_gamma, 1 - np.sqrt(1 - eta ** 2), "smallest_gamma (eta = 0.1)", atol=2e-4,
-            why="One step multiplies the distance to (0, 0) by sqrt((1-gamma)^2 + eta^2).")
-    return ("For a GAN's weights the pull towards 0 is weight decay (an L2 penalty); "
-            "consensus optimisation and gradient penalties damp the game in the same spirit.")
-
-
-# --- Lesson 10 --------------------------------------------------------------------------
-
-def _with_spectrum(rows, cols, spectrum, seed):
-    rng = np.random.default_rng(seed)
-    k = len(spectrum)
-    u, _ = np.linalg.qr(rng.normal(size=(rows, k)))
-    v, _ = np.linalg.qr(rng.normal(size=(cols, k)))
-    return ((u * spectrum) @ v.T).astype("float32")
-
-
-@exercise("10.1")
-def _power_iteration(top_singular_value):
-    for rows, cols, spectrum in ((64, 16, [3.0, 1.5] + [1.0] * 14), (2, 256, [2.0, 0.5])):
-        w = _with_spectrum(rows, cols, np.array(spectrum), seed=rows)
-        got = _run(top_singular_value, f"top_singular_value(w of shape {w.shape})", w)
-        c.close(got, spectrum[0], f"top_singular_value of a {rows}x{cols} matrix", atol=3e-3,
-                why="Alternate v <- W^T u / |W^T u| and u <- W v / |W v|; then "
-                    "sigma = u . W v. The Frobenius norm is larger: it adds up every "
-                    "singular value.")
-    return ("keras.layers.SpectralNormalization does one such iteration per training step "
-            "and keeps u between steps, so its estimate sharpens as training goes.")
-
-
-@exercise("10.2")
-def _pack(pack_images):
-    for shape, m in (((8, 4, 4, 3), 2), ((8, 4, 4, 3), 4), ((8, 5), 2)):
-        x = np.arange(np.prod(shape), dtype="float32").reshape(shape)
-        ref = np.moveaxis(x.reshape((shape[0] // m, m) + shape[1:]), 1, -2)
-        ref = ref.reshape((shape[0] // m,) + shape[1:-1] + (m * shape[-1],))
-        got = _run(pack_images, f"pack_images(x of shape {shape}, {m})", x, m)
-        c.close(got, ref, f"pack_images(x of shape {shape}, m={m})", atol=0,
-                why="Pixel (i, j) of a packed input must hold pixel (i, j) of each of the m "
-                    "samples, sample after sample on the last axis. A plain reshape to "
-                    "(B/m, H, W, m*C) puts neighbouring pixels of one sample there instead.")
-    return "This is what gankit.GAN(pack=m) does to every batch before D sees it."
-
-
-@exercise("10.3")
-def _minibatch_std(minibatch_std):
-    from keras import ops
-
-    from .models import MinibatchStdDev
-
-    rng = np.random.default_rng(0)
-    one = rng.normal(size=(1, 7, 7, 4)).astype("float32")
-    for name, h in (("feature maps (8, 7, 7, 4)", rng.normal(size=(8, 7, 7, 4))),
-                    ("vectors (8, 16)", rng.normal(size=(8, 16))),
-                    ("a collapsed batch of 8 identical maps", np.repeat(one, 8, axis=0))):
-        h = h.astype("float32")
-        ref = ops.convert_to_numpy(MinibatchStdDev()(h))
-        got = c.numbers(_run(minibatch_std, f"minibatch_std({name})", h), "minibatch_std")
-        c.shape(got, ref.shape, f"minibatch_std on {name} (one more channel)")
-        c.close(got[..., -1], ref[..., -1], f"the appended channel, on {name}", atol=1e-5,
-                why="Take each feature's standard deviation over the batch (axis 0), average "
-                    "them into one number, and fill the new channel with it (h[..., :1] "
-                    "has the right shape for every rank).")
-        c.close(got, ref, f"minibatch_std on {name}", atol=1e-5, why="Keep h as it is "
-                "and append the new channel last.")
-    return "A collapsed batch reads about 0: D gets a one-number collapse detector."
-
-
-# --- Lesson 11 --------------------------------------------------------------------------
-
-@exercise("11.1")
-def _acgan_classifier(class_probabilities):
-    from .recipes import acgan_fashion
-
-    gan = acgan_fashion(0)
-    x = _images(16)
-    got = _run(class_probabilities, "class_probabilities(discriminator, images)",
-               gan.discriminator, x)
-    c.close(got, gan.classify(x), "class_probabilities (16 images)", atol=1e-4,
-            why="Take D's second output (the class logits) in inference mode "
-                "(training=False) and a softmax over the 10 classes: one distribution per "
-                "image, summing to 1.")
-    return "This is all gankit.ACGAN.classify does: D's class head is a classifier."
-
-
-def _code_grid_ref(categories, continuous, code, steps, span):
-    values = np.zeros((categories, steps, 1 + continuous), "float32")
-    values[:, :, 0] = np.arange(categories)[:, None]
-    values[:, :, 1 + code] = np.linspace(-span, span, steps)
-    return values.reshape(categories * steps, -1)
-
-
-@exercise("11.2")
-def _infogan_codes(code_grid, infogan_input):
-    for args in ((10, 2, 0, 7, 2.0), (4, 3, 2, 5, 1.0)):
-        call = "code_grid(categories={}, continuous={}, code={}, steps={}, span={})".format(*args)
-        c.close(_run(code_grid, call, *args), _code_grid_ref(*args), call, atol=1e-6,
-                why="Row r is category r; along the row the chosen continuous code goes from "
-                    "-span to span, the other codes stay 0. Images come row by row, so the "
-                    "category repeats `steps` times (np.repeat, not np.tile).")
-    rng = np.random.default_rng(0)
-    z = rng.normal(size=(6, 5)).astype("float32")
-    codes = np.concatenate([[[3], [0], [9], [3], [1], [7]], rng.uniform(-1, 1, (6, 2))], 1)
-    ref = np.concatenate([z, np.eye(10)[codes[:, 0].astype(int)], codes[:, 1:]], 1)
-    got = _run(infogan_input, "infogan_input(z, codes, 10)", z, codes.astype("float32"), 10)
-    c.close(got, ref, "infogan_input(z, codes, categories=10)", atol=1e-6,
-            why="G's input is [z, one-hot category, continuous codes], in that order.")
-    return ("With infogan_input you can keep one z along a whole row: "
-            "gan.generator(infogan_input(np.repeat(z_rows, steps, 0), codes)).")
-
-
-@exercise("11.3")
-def _matched_accuracy(matched_accuracy):
-    from .infogan import cluster_scores
-
-    rng = np.random.default_rng(0)
-    labels = rng.integers(10, size=300)
-    cases = {"a perfect clustering under other names": rng.permutation(10)[labels],
-             "12 clusters, two classes split and some noise":
-                 np.where(rng.random(300) < 0.2, rng.integers(12, size=300),
-                          np.where((labels < 2) & (rng.random(300) < 0.5), labels + 10,
-                                   (labels + 3) % 10))}
-    for name, clusters in cases.items():
-        got = _run(matched_accuracy, "matched_accuracy(labels, clusters)", labels, clusters)
-        c.close(got, cluster_scores(labels, clusters)["accuracy"],
-                f"matched_accuracy on {name}", atol=1e-9,
-                why="Code values are arbitrary names: count a (cluster x class) table, match "
-                    "each cluster to one class (scipy.optimize.linear_sum_assignment on "
-                    "minus the table), then score the matched cells.")
 
 
 # --- Lesson 12 --------------------------------------------------------------------------
@@ -226,9 +18,9 @@ def _rebuild(rebuild):
     from .lapgan import laplacian_pyramid
 
     for size, levels in ((28, 3), (32, 4)):
-        x = _images(4, size, seed=size)
+        x = c.random_images(4, size, seed=size)
         residuals, top = laplacian_pyramid(x, levels)
-        got = _run(rebuild, f"rebuild(residuals, top) ({levels} levels)", residuals, top)
+        got = c.run(rebuild, f"rebuild(residuals, top) ({levels} levels)", residuals, top)
         c.close(got, x, f"rebuild of a {levels}-level pyramid of {size}x{size} images",
                 atol=1e-4, why="Start from the top, coarse to fine: grow it (the same "
                 "bilinear grow as the pyramid) and add the residual of that size. Another "
@@ -255,7 +47,7 @@ def _pixel_shuffle(pixel_shuffle):
         b, h, w, ch = x.shape
         ref = x.reshape(b, h, w, 2, 2, ch // 4).transpose(0, 1, 3, 2, 4, 5)
         ref = ref.reshape(b, 2 * h, 2 * w, ch // 4)
-        got = _run(pixel_shuffle, f"pixel_shuffle(h of shape {x.shape})", x)
+        got = c.run(pixel_shuffle, f"pixel_shuffle(h of shape {x.shape})", x)
         c.close(got, ref, f"pixel_shuffle(h of shape {x.shape})", atol=1e-6,
                 why="Output pixel (2i + di, 2j + dj) channel f is input pixel (i, j) channel "
                     "(2 di + dj) C + f: reshape to (B, H, W, 2, 2, C), swap the W and di "
@@ -268,7 +60,7 @@ def _pixel_shuffle(pixel_shuffle):
 @exercise("13.1")
 def _hole_pairs(hole_pairs):
     x = np.random.default_rng(1).uniform(-0.99, 1, (40, 28, 28, 1)).astype("float32")
-    inputs, targets = _parts(_run(hole_pairs, "hole_pairs(images, size=10, seed=0)", x,
+    inputs, targets = c.parts(c.run(hole_pairs, "hole_pairs(images, size=10, seed=0)", x,
                                   size=10, seed=0), 2, "hole_pairs(images, size=10, seed=0)")
     targets, inputs = c.numbers(targets, "targets"), c.numbers(inputs, "inputs")
     c.shape(targets, x.shape, "targets")
@@ -289,7 +81,7 @@ def _hole_pairs(hole_pairs):
         corners.add((rows.min(), cols.min()))
     c.at_least(len(corners), 5, "different hole positions among 40 images",
                why="Draw each image's square at random (with the seed).")
-    again = _run(hole_pairs, "hole_pairs(images, size=10, seed=0)", x, size=10, seed=0)[0]
+    again = c.run(hole_pairs, "hole_pairs(images, size=10, seed=0)", x, size=10, seed=0)[0]
     c.close(again, inputs, "a second call with the same seed", atol=0,
             why="Use np.random.default_rng(seed): same seed, same holes.")
 
@@ -318,7 +110,7 @@ def _cycle_identity(cycle_and_identity):
     gan = cyclegan_fashion(0)
     x, _ = load_fashion_mnist("test", n=16, verbose=False)
     a, b = outlines(x[:8]), x[8:16]
-    cycle, identity = _parts(_run(cycle_and_identity, "cycle_and_identity(g_ab, g_ba, a, b)",
+    cycle, identity = c.parts(c.run(cycle_and_identity, "cycle_and_identity(g_ab, g_ba, a, b)",
                                   gan.g_ab, gan.g_ba, a, b), 2,
                              "cycle_and_identity(g_ab, g_ba, a, b)")
     got = c.numbers(cycle, "cycle"), c.numbers(identity, "identity")
@@ -341,12 +133,12 @@ def _receptive_field(patch_support, receptive_field):
 
     keras.utils.set_random_seed(0)
     d = patch_discriminator((28, 28, 1))
-    image = _images(1, seed=3)[0]
+    image = c.random_images(1, seed=3)[0]
     for row, col in ((3, 3), (0, 5)):
         # score (i, j) depends on input rows 4i-7 .. 4i+10 and the same columns, cut at 0, 27
         ref = np.zeros((28, 28), bool)
         ref[max(0, 4 * row - 7):4 * row + 11, max(0, 4 * col - 7):4 * col + 11] = True
-        got = _run(patch_support, f"patch_support(d, image, {row}, {col})", d, image, row, col)
+        got = c.run(patch_support, f"patch_support(d, image, {row}, {col})", d, image, row, col)
         got = np.asarray(got).reshape(-1)
         if got.size != 784 or not np.array_equal(got.astype(bool), ref.ravel()):
             raise AssertionError(
@@ -372,7 +164,7 @@ def _motion(motion):
     shuffled = np.random.default_rng(0).permutation(clips.reshape(-1, 16, 16, 1))
     for name, x in (("real clips", clips), ("shuffled frames", shuffled.reshape(clips.shape))):
         ref = motion_stats(x)
-        got = _parts(_run(motion, f"motion({name})", x), 3, f"motion({name})")
+        got = c.parts(c.run(motion, f"motion({name})", x), 3, f"motion({name})")
         c.close(got, [ref["speed"], ref["acceleration"], ref["relative_acceleration"]],
                 f"(speed, acceleration, relative acceleration) of {name}", rtol=1e-4,
                 why="Velocities: differences of the centres of mass between frames; "
@@ -389,7 +181,7 @@ def _gan_cls(gan_cls_d_loss):
     rr, rw, fr = (rng.normal(size=(32, 1)).astype("float32") for _ in range(3))
     for m in (0.0, 0.5, 0.8):
         ref = ((1 - m) * float(minimax_d_loss(rr, fr)) + m * float(minimax_d_loss(rr, rw)))
-        got = _run(gan_cls_d_loss, f"gan_cls_d_loss(..., mismatch_weight={m})", rr, rw, fr, m)
+        got = c.run(gan_cls_d_loss, f"gan_cls_d_loss(..., mismatch_weight={m})", rr, rw, fr, m)
         c.close(got, ref, f"gan_cls_d_loss with mismatch_weight={m}", atol=1e-4,
                 why="(real image, right sentence) is real; (real image, WRONG sentence) and "
                     "(fake image, right sentence) are both fake, weighted mismatch_weight and "
@@ -417,7 +209,7 @@ def _compose(compose):
         asked.extend(captions)
         return encode_text(enc, captions)
 
-    got = np.asarray(_run(compose, "compose(encode)", encode), "float64").reshape(-1)
+    got = np.asarray(c.run(compose, "compose(encode)", encode), "float64").reshape(-1)
     c.close(got, encode_text(enc, [target])[0], f"the vector of {target!r}", atol=1e-5,
             why="Every caption has 7 words and the encoder is linear (an average, then a "
                 "dense layer), so swapping one word adds that word's vector and removes the "
@@ -438,14 +230,14 @@ def _mixed_batches(mixed_batches):
     x_r = (-0.95 + 0.05 * labels_r)[:, None, None, None] * np.ones((1, 28, 28, 1), "float32")
     x_f = (0.5 + 0.05 * labels_f)[:, None, None, None] * np.ones((1, 28, 28, 1), "float32")
     call = "mixed_batches(x_real, y_real, x_fake, y_fake, batch_size=64, steps=7, seed=0)"
-    ds = _run(mixed_batches, call, x_r.astype("float32"), labels_r, x_f.astype("float32"),
+    ds = c.run(mixed_batches, call, x_r.astype("float32"), labels_r, x_f.astype("float32"),
               labels_f, batch_size=64, steps=7, seed=0)
     if not isinstance(ds, keras.utils.PyDataset):
         raise AssertionError(f"{call} should return a keras.utils.PyDataset; got "
                              f"{type(ds).__name__}.")
-    c.close(_run(len, "len(dataset)", ds), 7, "len(dataset) (batches per epoch)", atol=0)
+    c.close(c.run(len, "len(dataset)", ds), 7, "len(dataset) (batches per epoch)", atol=0)
     for i in (0, 3, 6):
-        x, y = _parts(_run(ds.__getitem__, f"dataset[{i}]", i), 2, f"dataset[{i}]")
+        x, y = c.parts(c.run(ds.__getitem__, f"dataset[{i}]", i), 2, f"dataset[{i}]")
         x, y = c.numbers(x, f"dataset[{i}] images"), c.numbers(y, f"dataset[{i}] labels")
         c.shape(x, (64, 28, 28, 1), f"dataset[{i}] images")
         c.close(np.sum(x[:, 0, 0, 0] < 0), 32, f"real images in batch {i}", atol=0,
@@ -469,7 +261,7 @@ def _auroc_pairs(auroc_pairs):
              "a perfect ranking": (np.arange(6.0), np.array([0, 0, 0, 1, 1, 1], bool)),
              "all scores equal": (np.zeros(6), np.array([0, 1, 0, 1, 0, 1], bool))}
     for name, (s, t) in cases.items():
-        c.close(_run(auroc_pairs, f"auroc_pairs on {name}", s, t), auroc(s, t),
+        c.close(c.run(auroc_pairs, f"auroc_pairs on {name}", s, t), auroc(s, t),
                 f"auroc_pairs on {name}", atol=1e-9,
                 why="Over every (anomaly, normal) pair: 1 if the anomaly scores higher, 1/2 "
                     "for a tie, 0 otherwise; then the mean.")
@@ -484,11 +276,11 @@ def _anogan_score(feature_model, anogan_scores):
     from .recipes import fashion_gan
 
     d = fashion_gan(0).discriminator
-    features = _run(feature_model, "feature_model(discriminator)", d)
+    features = c.run(feature_model, "feature_model(discriminator)", d)
     if not isinstance(features, keras.Model):
         raise AssertionError(f"feature_model should return a keras.Model; got "
                              f"{type(features).__name__}.")
-    x = _images(8)
+    x = c.random_images(8)
     f = ops.convert_to_numpy(features(x, training=False))
     width = d.layers[-1].input.shape[-1]
     c.shape(f, (8, width), "feature_model(discriminator)(images)")
@@ -496,12 +288,12 @@ def _anogan_score(feature_model, anogan_scores):
             "D's last layer applied to your features", atol=1e-4,
             why="The features are what D's last (Dense) layer reads: its input, "
                 "d.layers[-1].input.")
-    recon = _images(8, seed=1)
+    recon = c.random_images(8, seed=1)
     fx, fr = (np.asarray(ops.convert_to_numpy(features(v, training=False)), "float64")
               for v in (x, recon))
     ref = (0.9 * np.abs(x - recon).reshape(8, -1).mean(1)
            + 0.1 * np.abs(fx - fr).mean(1))
-    got = _run(anogan_scores, "anogan_scores(images, recons, features, weight=0.1)", x, recon,
+    got = c.run(anogan_scores, "anogan_scores(images, recons, features, weight=0.1)", x, recon,
                features, weight=0.1)
     c.close(got, ref, "anogan_scores(images, recons, features, weight=0.1)", atol=1e-5,
             why="(1 - weight) * the mean absolute pixel error + weight * the mean absolute "
@@ -519,7 +311,7 @@ def _evidence(difference_with_se, survives):
 
     claim = ([0.82, 0.81, 0.83], [0.80, 0.83, 0.81])      # the exercise's two arms
     for a, b in (claim, ([0.824, 0.821, 0.815], [0.762, 0.771, 0.765])):
-        got = _parts(_run(difference_with_se, "difference_with_se(a, b)", a, b), 2,
+        got = c.parts(c.run(difference_with_se, "difference_with_se(a, b)", a, b), 2,
                      "difference_with_se(a, b)")
         c.close(got, ref(a, b), f"difference_with_se({a}, {b})", atol=1e-6,
                 why="The standard error of a mean is the standard deviation of the values "
@@ -536,7 +328,7 @@ def _evidence(difference_with_se, survives):
 def _diffusion(ddpm_alpha_bar, add_noise):
     betas = np.linspace(1e-4, 0.02, 1000)
     ref = np.cumprod(1 - betas)
-    got = c.numbers(_run(ddpm_alpha_bar, "ddpm_alpha_bar(1000, 1e-4, 0.02)", 1000, 1e-4, 0.02),
+    got = c.numbers(c.run(ddpm_alpha_bar, "ddpm_alpha_bar(1000, 1e-4, 0.02)", 1000, 1e-4, 0.02),
                     "ddpm_alpha_bar(1000, 1e-4, 0.02)")
     c.shape(got, (1000,), "ddpm_alpha_bar(1000, 1e-4, 0.02)")
     why = ("alpha_bar_t is the product of (1 - beta_s) for s up to t: the share of the "
@@ -547,7 +339,7 @@ def _diffusion(ddpm_alpha_bar, add_noise):
     x0, eps = rng.normal(size=(5, 2)), rng.normal(size=(5, 2))
     for t in (0, 499, 999):
         want = np.sqrt(ref[t]) * x0 + np.sqrt(1 - ref[t]) * eps
-        c.close(_run(add_noise, f"add_noise(x0, {t}, eps, alpha_bar)", x0, t, eps, ref), want,
+        c.close(c.run(add_noise, f"add_noise(x0, {t}, eps, alpha_bar)", x0, t, eps, ref), want,
                 f"add_noise(x0, t={t}, eps, alpha_bar)", atol=1e-6,
                 why="x_t = sqrt(alpha_bar[t]) x0 + sqrt(1 - alpha_bar[t]) eps.")
     return (f"After 1,000 steps sqrt(alpha_bar) = {np.sqrt(ref[-1]):.4f}: nothing of the data "
@@ -565,14 +357,14 @@ def _sharpness(sharpness):
                       + np.abs(np.diff(x, axis=2)).mean((1, 2, 3)))
 
     board = np.indices((28, 28)).sum(0) % 2 * 2.0 - 1.0
-    x = np.concatenate([_images(4), np.zeros((1, 28, 28, 1)), board[None, ..., None]]).astype(
+    x = np.concatenate([c.random_images(4), np.zeros((1, 28, 28, 1)), board[None, ..., None]]).astype(
         "float32")
-    c.close(_run(sharpness, "sharpness(images)", x), ref(x), "sharpness of 6 test images",
+    c.close(c.run(sharpness, "sharpness(images)", x), ref(x), "sharpness of 6 test images",
             atol=1e-5, why="The mean *absolute* difference between neighbouring pixels, along "
             "the rows and along the columns, averaged; one number per image. Signed "
             "differences cancel out.")
     blurred = upsample(downsample(x[:4], 4), 28)
-    lost = np.mean(_run(sharpness, "sharpness(images)", x[:4])
-                   - _run(sharpness, "sharpness(blurred)", blurred))
+    lost = np.mean(c.run(sharpness, "sharpness(images)", x[:4])
+                   - c.run(sharpness, "sharpness(blurred)", blurred))
     c.at_least(float(lost), 1e-3, "sharpness lost by shrinking 4x and enlarging back")
     return "Use it on reconstructions with and without a discriminator: which are sharper?"
