@@ -4,7 +4,9 @@
     python benchmarks/applications.py --only augment --per-class 100 500 --gan-steps 1500
     python benchmarks/applications.py --only anomaly --held-out 1 5 --gan-steps 1500
 
-GANs train for a fixed number of generator steps (not minutes), so the figures do not
+GANs (the lean DCGAN with an average of G's weights and XLA, as cgan-fashion) train through
+gankit.train_recipe on the data below (harness.variant of cgan-fashion, or of dcgan-fashion
+without labels) for a fixed number of generator steps (not minutes), so the figures do not
 depend on how busy the machine is. Printed:
 
 - augmentation: for each size of the small labelled set (``--per-class`` images of each
@@ -18,33 +20,31 @@ depend on how busy the machine is. Printed:
   the error left after AnoGAN's latent search, and of two baselines (PCA reconstruction
   error with 20 components; pixel distance to the nearest of 5,000 normal training images).
 
-Then the mean and standard error over the seeds. A script that prints figures, not a test.
+Then tables of the mean +- standard error over the seeds. A script that prints figures, not
+a test.
 """
-import argparse
 import time
 
 import numpy as np
 
 import gankit
+import harness
 from gankit import anomaly, augment, metrics
 from gankit.recipes import fashion_gan
 
 
 def train_gan(x, y=None, steps=1500, seed=0):
-    """The lean DCGAN (conditional when labels come) trained for ``steps`` G steps,
-    averaging G's weights and compiled with XLA, as cgan-fashion is."""
-    gankit.seed_everything(seed)
-    gan = fashion_gan(seed, conditional=y is not None, ema=0.999, jit_compile=True)
-    data = (x,) if y is None else (x, y)
-    gan.fit(*data, batch_size=64, epochs=1_000_000, shuffle=True, verbose=0,
-            callbacks=[gankit.StepBudget(steps)])
-    return gan
+    """The lean DCGAN (conditional when labels come) trained on ``x`` (and ``y``) alone for
+    ``steps`` G steps, averaging G's weights and compiled with XLA, as cgan-fashion is: a
+    variant of cgan-fashion (or dcgan-fashion without labels) on other data."""
+    recipe = harness.variant(
+        "dcgan-fashion" if y is None else "cgan-fashion", load_data=lambda s: (x, y),
+        build=lambda s: fashion_gan(s, conditional=y is not None, ema=0.999, jit_compile=True))
+    return harness.train(recipe, seed, steps=steps)[0]
 
 
 def mean_se(values):
-    v = np.asarray(values, "float64")
-    se = v.std(ddof=1) / np.sqrt(len(v)) if len(v) > 1 else float("nan")
-    return f"{v.mean():.3f} +- {se:.3f}"
+    return harness.mean_se(values, ".3f")
 
 
 def run_augment(args, x, y, xt, yt):
@@ -65,13 +65,13 @@ def run_augment(args, x, y, xt, yt):
             table.setdefault(per, []).append(row)
             print(f"{per:>9}{seed:>5}" + "".join(f"{v:>8.1%}" for v in row[:3])
                   + f"{obey:>15.1%}{time.perf_counter() - start:>6.0f}", flush=True)
-    print("\nmean +- standard error over seeds (accuracy)")
+    summary = harness.Table("per class", "real", "flips", "+GAN", "GAN minus real",
+                            "GAN class accuracy",
+                            title="mean +- standard error over seeds (accuracy)")
     for per, rows in table.items():
         rows = np.array(rows)
-        gain = rows[:, 2] - rows[:, 0]
-        print(f"{per:>4} per class: real {mean_se(rows[:, 0])}, flips {mean_se(rows[:, 1])}, "
-              f"+GAN {mean_se(rows[:, 2])} (GAN minus real {mean_se(gain)}), "
-              f"GAN class accuracy {mean_se(rows[:, 3])}")
+        summary.row(per, *(mean_se(rows[:, i]) for i in range(3)),
+                    mean_se(rows[:, 2] - rows[:, 0]), mean_se(rows[:, 3]))
 
 
 def run_anomaly(args, x, y, xt, yt):
@@ -99,21 +99,20 @@ def run_anomaly(args, x, y, xt, yt):
         print(f"{seed:>5}" + "".join(f"{v:>9.3f}" for v in rows[-1])
               + f"{time.perf_counter() - start:>6.0f}", flush=True)
     rows = np.array(rows)
-    print("AUROC, mean +- standard error: "
-          + ", ".join(f"{c} {mean_se(rows[:, i])}" for i, c in enumerate(cols)))
+    harness.Table("seeds", *cols, title="AUROC, mean +- standard error").row(
+        ", ".join(map(str, args.seeds)), *(mean_se(rows[:, i]) for i in range(len(cols))))
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p = harness.parser(__doc__, seeds=(0, 1, 2), steps=None)
     p.add_argument("--only", choices=("augment", "anomaly"))
-    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--per-class", type=int, nargs="+", default=[100, 500])
     p.add_argument("--fake-ratio", type=int, default=5)
     p.add_argument("--gan-steps", type=int, default=1500)
     p.add_argument("--clf-steps", type=int, default=400)  # as lesson 15
     p.add_argument("--held-out", type=int, nargs="+", default=[1, 5])
     p.add_argument("--search-steps", type=int, default=200)
-    args = p.parse_args()
+    args = harness.parse(p)
     x, y = gankit.load_fashion_mnist("train")
     xt, yt = gankit.load_fashion_mnist("test", verbose=False)
     xt, yt = xt[:5000], yt[:5000]

@@ -15,7 +15,7 @@ KERAS_BACKEND set, on the same data, recipe and seed:
 
 Then this process (TensorFlow) scores every backend's samples the same way: FID and KID
 against n real test images in the course classifier's features
-(``gankit.metrics.score_images``), next to the real-vs-real and noise-vs-real references.
+(``gankit.evaluation.score_images``), next to the real-vs-real and noise-vs-real references.
 It prints a markdown table, ready for benchmarks/README.md. A script that prints
 figures, not a test: run it on an otherwise idle machine.
 """
@@ -120,10 +120,10 @@ def main():
 
             images = np.load(out)["images"]
             real = gankit.metrics.real_test_set("fashion-mnist", args.n)[0]
-            report.update(gankit.metrics.score_images(images, real))
+            report.update(gankit.evaluation.score_images(images, real))
             reports.append(report)
             print(json.dumps(report), flush=True)
-    ref = gankit.metrics.reference("fashion-mnist", args.n)
+    ref = gankit.evaluation.reference("fashion-mnist", args.n)
     print("\nreferences: " + "; ".join(
         f"{name}: FID {s['FID']:.2f}, KID {s['KID']:.3f}" for name, s in ref.scores.items()))
     print("\n| backend | jit | compile + first step (s) | steady step (ms) | steady steps/s "

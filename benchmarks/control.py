@@ -3,10 +3,11 @@
     python benchmarks/control.py --minutes 5 --seeds 0 1 2
     python benchmarks/control.py --steps 2000 --only acgan --options '{"class_weight": 0.5}'
 
-With ``--minutes`` each recipe trains for that wall-clock budget (``train_recipe``, as
-``python -m gankit train`` does); with ``--steps`` for a fixed number of generator steps
-instead, which compares variants fairly on a busy machine (``--options`` then passes
-keyword arguments to the recipe's builder in gankit.recipes).
+Every run trains through ``gankit.train_recipe``. With ``--minutes`` each recipe trains
+as ``python -m gankit train`` does (its own steps, the time capped at that budget); with
+``--steps`` for that number of generator steps instead, which compares variants fairly on
+a busy machine: a variant of the recipe (harness.variant, the recipe's data and batch)
+whose builder in gankit.recipes gets ``--options`` as keyword arguments.
 
 Printed per run:
 
@@ -16,26 +17,22 @@ Printed per run:
   accuracy of its own D's class head on the real test images;
 - infogan-fashion and infogan-digits: how well Q's categorical code clusters the *real*
   test images (accuracy after the best one-to-one matching of codes to classes, purity,
-  NMI; gankit.metrics.cluster_scores), the same for generated images (code asked for
+  NMI; gankit.infogan.cluster_scores), the same for generated images (code asked for
   against the course classifier's class), KID, and for each continuous code the visible
-  property it moves most (gankit.metrics.code_effects: the correlation of the code with
+  property it moves most (gankit.infogan.code_effects: the correlation of the code with
   the property within traversals, 200 rows of 5 steps). Chance accuracy is about 0.1.
+
+Then a table per recipe of each score's mean +- standard error over the seeds.
 
 A script that prints figures, not a test.
 """
-import argparse
 import json
-import pathlib
-import sys
-import time
 
 import numpy as np
 
 import gankit
-from gankit import metrics, recipes
-
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from fixed_steps import StepBudget  # noqa: E402
+import harness
+from gankit import evaluation, infogan, metrics, recipes
 
 RUNS = {  # name -> (recipe, builder for --steps)
     "cgan": ("cgan-fashion", lambda s, **o: recipes.cgan_fashion(s, **o)),
@@ -49,27 +46,19 @@ RUNS = {  # name -> (recipe, builder for --steps)
 
 
 def train(what, seed, minutes=None, steps=None, options=None):
-    """Train one run; returns (gan, steps done, seconds)."""
+    """Train one run through train_recipe: the recipe itself for ``minutes``, or for
+    ``steps`` a variant built with ``options``; returns (gan, steps done, seconds)."""
     recipe_name, build = RUNS[what]
-    if minutes is not None:
-        gan, report = recipes.train_recipe(recipe_name, minutes=minutes, seed=seed,
-                                           progress=False)
-        return gan, report["steps"], report["seconds"]
-    recipe = gankit.get_recipe(recipe_name)
-    gankit.seed_everything(seed)
-    x, y = recipe.load_data(seed)
-    gan = build(seed, **(options or {}))
-    start = time.perf_counter()
-    data = (x, y) if gan.conditional else (x,)
-    gan.fit(*data, batch_size=recipe.batch_size, epochs=1_000_000, shuffle=True, verbose=0,
-            callbacks=[StepBudget(steps)])
-    return gan, steps, time.perf_counter() - start
+    recipe = (recipe_name if minutes is not None else
+              harness.variant(recipe_name, build=lambda s: build(s, **(options or {}))))
+    gan, report = harness.train(recipe, seed, steps=steps, minutes=minutes)
+    return gan, report["steps"], report["seconds"]
 
 
 def score_conditional(gan):
-    images, labels = metrics.sample(gan, 5000, seed=2)
+    images, labels = evaluation.sample(gan, 5000, seed=2)
     real = metrics.real_test_set("fashion-mnist", 5000)
-    scores = metrics.score_images(images, real[0], labels=labels)
+    scores = evaluation.score_images(images, real[0], labels=labels)
     out = {"class accuracy": scores["class_accuracy"], "KID": scores["KID"], "FID": scores["FID"]}
     if isinstance(gan, gankit.ACGAN):
         x, y = gankit.load_fashion_mnist("test", verbose=False)
@@ -80,8 +69,8 @@ def score_conditional(gan):
 def continuous_effects(gan):
     """For each continuous code: (property, correlation) with the largest |correlation|
     between the code's value and a visible property of the image, within traversals
-    (gankit.metrics.code_effects: 200 rows of 5 steps from -1 to 1)."""
-    effects = metrics.code_effects(gan, rows=200, steps=5, seed=4)
+    (gankit.infogan.code_effects: 200 rows of 5 steps from -1 to 1)."""
+    effects = infogan.code_effects(gan, rows=200, steps=5, seed=4)
     return [max(((k, float(v[i])) for k, v in effects.items()), key=lambda kv: abs(kv[1]))
             for i in range(gan.continuous)]
 
@@ -93,12 +82,12 @@ def score_infogan(gan):
     else:
         x, y = gankit.load_fashion_mnist("test", verbose=False)
     probs, _ = gan.recover_codes(x)
-    real = metrics.cluster_scores(y, probs.argmax(1))
+    real = infogan.cluster_scores(y, probs.argmax(1))
     n = metrics.max_n(dataset)
     codes = gan.random_codes(n, seed=2)
     images = gan.generate(n, codes=codes, seed=3)
     feats, class_probs = metrics.classify(images, dataset)
-    made = metrics.cluster_scores(class_probs.argmax(1), codes[:, 0].astype(int))
+    made = infogan.cluster_scores(class_probs.argmax(1), codes[:, 0].astype(int))
     kid = metrics.kernel_inception_distance(metrics.real_test_set(dataset, n)[0], feats)[0]
     out = {"real: accuracy": real["accuracy"], "real: purity": real["purity"],
            "real: NMI": real["nmi"], "generated: accuracy": made["accuracy"], "KID": kid}
@@ -108,14 +97,13 @@ def score_infogan(gan):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p = harness.parser(__doc__, steps=None)
     budget = p.add_mutually_exclusive_group(required=True)
     budget.add_argument("--minutes", type=float, help="wall-clock budget per recipe")
     budget.add_argument("--steps", type=int, help="generator steps per run (for tuning)")
-    p.add_argument("--seeds", type=int, nargs="+", default=[0])
     p.add_argument("--only", nargs="+", choices=list(RUNS), default=list(RUNS))
     p.add_argument("--options", default="{}", help="with --steps: builder keywords, as JSON")
-    args = p.parse_args()
+    args = harness.parse(p)
     options = {k: tuple(v) if isinstance(v, list) else v
                for k, v in json.loads(args.options).items()}
     if options and args.minutes is not None:
@@ -131,12 +119,11 @@ def main():
                              for k, v in scores.items())
             print(f"{RUNS[what][0]} seed {seed} {args.options if options else ''}: "
                   f"{steps:,} steps in {seconds:.0f} s; {text}", flush=True)
-    print("\nMeans over seeds:")
     for what, rows in results.items():
         keys = [k for k, v in rows[0].items() if isinstance(v, float)]
-        print(f"  {RUNS[what][0]}: " + ", ".join(
-            f"{k} {np.mean([r[k] for r in rows]):.4g}" for k in keys))
-
+        harness.Table("recipe", "seeds", *keys, title="mean +- standard error over the seeds").row(
+            RUNS[what][0], ", ".join(map(str, args.seeds)),
+            *(harness.mean_se([r[k] for r in rows], ".4g", ".2g") for k in keys))
 
 if __name__ == "__main__":
     main()

@@ -3,59 +3,67 @@ how good it got.
 
     python benchmarks/recipe_quality.py dcgan-fashion cgan-fashion --seeds 0
     python benchmarks/recipe_quality.py dcgan-fashion --steps 5600 --seeds 0
+    python benchmarks/recipe_quality.py cgan-fashion --minutes 5 --seeds 0 1 2 --rejection
 
 For image recipes: every score of gankit.metrics (FID, KID, IS-style, precision, recall,
 density, coverage) against 5,000 real test images in the feature space of the course's
 evaluation classifier, next to the real-vs-real and noise-vs-real references and the
 untrained generator; for conditional recipes also the share of samples the classifier
 puts in the class asked for; with ``--rejection`` the same scores again for samples kept
-by discriminator rejection sampling. For 2D recipes: modes captured and % high-quality samples by the
-PacGAN protocol (2,500 samples), plain and with discriminator rejection sampling
-(``gan.generate(..., rejection=True)``), and their mean +- standard error over the seeds.
-A script that prints figures, not a test.
+by discriminator rejection sampling. For 2D recipes: modes captured and % high-quality
+samples by the PacGAN protocol (2,500 samples), plain and with discriminator rejection
+sampling (``gan.generate(..., rejection=True)``). With several seeds, a table of each
+score's mean +- standard error over them. A script that prints figures, not a test.
 """
-import argparse
-import os
-import platform
-
-import numpy as np
-
-import gankit
+import harness
 
 N = 5000
 
 
 def image_scores(gan, rejection=False):
-    """Every score of N samples against N real test images (gankit.metrics.score_images)."""
-    images, labels = gankit.metrics.sample(gan, N, seed=2, rejection=rejection)
+    """Every score of N samples against N real test images (gankit.evaluation.score_images)."""
+    import gankit
+
+    images, labels = gankit.evaluation.sample(gan, N, seed=2, rejection=rejection)
     real_features = gankit.metrics.real_test_set("fashion-mnist", N)[0]
-    return gankit.metrics.score_images(images, real_features, labels=labels)
+    return gankit.evaluation.score_images(images, real_features, labels=labels)
+
+
+def point_scores(gan, dataset, seed):
+    """Modes and % high quality of 2,500 samples, plain and with rejection sampling."""
+    import gankit
+
+    row = {}
+    for tag, rejection in (("", False), ("rejection ", True)):
+        s = gankit.mode_stats(gan.generate(2500, seed=seed, rejection=rejection), dataset)
+        row.update({f"{tag}modes": s["modes"], f"{tag}high_quality_%": 100 * s["high_quality"]})
+    return row
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__)
+    p = harness.parser(__doc__, threads=True, json=True)
     p.add_argument("recipes", nargs="+")
     p.add_argument("--minutes", type=float, default=None, help="a cap on the time (default none)")
-    p.add_argument("--steps", type=int, default=None, help="default: the recipe's own")
-    p.add_argument("--seeds", type=int, nargs="+", default=[0])
     p.add_argument("--rejection", action="store_true",
                    help="image recipes: also score samples kept by rejection sampling")
-    args = p.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; steps "
-          f"{args.steps or 'of the recipe'}, time cap {args.minutes} min")
+    args = harness.parse(p)
+    import gankit
+
+    print(f"{harness.machine(args)}; steps {args.steps or 'of the recipe'}, "
+          f"time cap {args.minutes} min")
     if any(gankit.get_recipe(name).kind == "images" for name in args.recipes):
         # what the image scores mean: real against real, noise against real
-        ref = gankit.metrics.reference("fashion-mnist", N)
+        ref = gankit.evaluation.reference("fashion-mnist", N)
         for name, scores in ref.scores.items():
             print(f"reference, {name}: " + ", ".join(f"{k} {v:.4g}" for k, v in scores.items()))
+    out = []
     for name in args.recipes:
         recipe = gankit.get_recipe(name)
         rows = []
         for seed in args.seeds:
             if recipe.kind == "images":
                 untrained = image_scores(recipe.build(seed))
-            gan, report = gankit.train_recipe(name, minutes=args.minutes, seed=seed,
-                                              steps=args.steps, progress=False)
+            gan, report = harness.train(name, seed, steps=args.steps, minutes=args.minutes)
             if recipe.kind == "images":
                 row = image_scores(gan)
                 if args.rejection:
@@ -63,22 +71,18 @@ def main():
                                 for k, v in image_scores(gan, rejection=True).items()})
                 extra = f", untrained FID {untrained['FID']:.1f}"
             else:
-                row = {}
-                for tag, rejection in (("", False), ("rejection ", True)):
-                    s = gankit.mode_stats(gan.generate(2500, seed=seed, rejection=rejection),
-                                          recipe.dataset)
-                    row.update({f"{tag}modes": s["modes"],
-                                f"{tag}high_quality_%": 100 * s["high_quality"]})
-                extra = ""
+                row, extra = point_scores(gan, recipe.dataset, seed), ""
             rows.append(row)
+            out.append({**report, **row})
             figures = ", ".join(f"{k} {v:.4g}" for k, v in row.items())
             print(f"{name} seed {seed}: {report['steps']} steps in {report['seconds']:.0f} s, "
                   f"{report['samples_per_second']:.0f} samples/s; {figures}{extra}", flush=True)
         if len(rows) > 1:
-            summary = ", ".join(
-                f"{k} {np.mean([r[k] for r in rows]):.4g} +- "
-                f"{np.std([r[k] for r in rows], ddof=1) / np.sqrt(len(rows)):.2g}" for k in rows[0])
-            print(f"{name}, mean +- s.e. over seeds {args.seeds}: {summary}", flush=True)
+            table = harness.Table("recipe", "seeds", *rows[0],
+                                  title=f"{name}, mean +- standard error over the seeds")
+            table.row(name, ", ".join(map(str, args.seeds)),
+                      *(harness.mean_se([r[k] for r in rows], ".4g", ".2g") for k in rows[0]))
+    harness.write_json(args.json, out)
 
 
 if __name__ == "__main__":

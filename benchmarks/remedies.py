@@ -4,25 +4,31 @@
     python benchmarks/remedies.py --fashion-steps 600 --seeds 0 1 2 --only-fashion
 
 2D mixtures (ring8, grid25): an MLP GAN (PacGAN's baseline, toy_gan's defaults, 20 steps
-per call) trained on 100,000 points for a number of generator steps, then modes captured
-and % high-quality samples by the PacGAN protocol (2,500 samples, nearest mode, within 3
-standard deviations); mean +- standard error over seeds, printed next to PacGAN's Table 1.
-The last rows are the best-* recipes (their own batch and learning-rate decay) with and
-without discriminator rejection sampling. Fashion-MNIST: the lean DCGAN with the same
-remedy, KID against 5,000 real test images in the course classifier's features.
+per call) with each remedy, trained on 100,000 points for a number of generator steps, then
+modes captured and % high-quality samples by the PacGAN protocol (2,500 samples, nearest
+mode, within 3 standard deviations); mean +- standard error over seeds, printed next to
+PacGAN's Table 1. The last rows are the best-* recipes (their own batch and schedule,
+stretched or shrunk to the steps) with and without discriminator rejection sampling.
+Fashion-MNIST: the lean DCGAN with the same remedy, KID against 5,000 real test images in
+the course classifier's features. Every run trains through gankit.train_recipe: a remedy
+is a variant (harness.variant) of gan-ring8 / gan-grid25 (their data, batch 100) or of
+dcgan-fashion, with the remedy's builder.
 
 Every run gets the same number of generator steps (as papers compare), so the table
 does not depend on how busy the machine is; the seconds column does (a remedy with
 5 D steps per G step costs more per step). A script that prints figures, not a test.
 """
-import argparse
-import os
-import platform
+import time
 
 import numpy as np
 
 import gankit
 from gankit import recipes
+
+try:
+    from . import harness  # imported as benchmarks.remedies (lesson 10)
+except ImportError:
+    import harness  # run as a script
 
 # name -> keyword arguments of gankit.recipes.toy_gan / fashion_gan
 REMEDIES = {
@@ -62,104 +68,94 @@ def image_options(options):
     return options
 
 
-def train(build, x, steps, batch_size, recipe=None, seed=0):
-    # recipe: a best-* recipe, trained with its schedule (decaying rates, R1)
-    budget = gankit.StepBudget(steps)
-    callbacks = [budget, *(recipe.schedule(budget, x, seed) if recipe else [])]
-    gan = build()
+def train(recipe, seed, steps):
+    """``recipe`` (a recipe or a variant of one) trained through train_recipe for ``steps``;
+    returns (gan, seconds), gan None if training diverged (counted as no modes / no KID)."""
+    start = time.perf_counter()
     try:
-        gan.fit(x, batch_size=batch_size, epochs=1_000_000, verbose=0, callbacks=callbacks)
+        gan, report = harness.train(recipe, seed, steps=steps)
     except gankit.TrainingDivergedError:
-        return gan, budget.elapsed, True  # counted as no modes / no KID
-    return gan, budget.elapsed, False
-
-
-def se(values):
-    return np.std(values, ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
+        return None, time.perf_counter() - start
+    return gan, report["seconds"]
 
 
 def toy_table(args):
     for dataset in args.datasets:
-        print(f"\n{dataset}: modes / % high quality, mean +- s.e. over seeds "
-              f"{args.seeds}, {args.steps:,} generator steps each; PacGAN Table 1: "
-              f"{PACGAN[dataset]}")
-        print("| remedy | seconds | modes | % high quality |\n|---|---|---|---|")
+        table = harness.Table(
+            "remedy", "seconds", "modes", "% high quality",
+            title=f"{dataset}: modes / % high quality, mean +- s.e. over seeds {args.seeds}, "
+                  f"{args.steps:,} generator steps each; PacGAN Table 1: {PACGAN[dataset]}")
         for name, options in REMEDIES.items():
-            rows = {name: ([], [])}
-            seconds = []
+            if name == BEST:  # the recipe itself: its batch, its schedule
+                recipe = recipes.get_recipe(f"best-{dataset}")
+                samplers = {name: False, f"{name} + rejection sampling": True}
+            else:  # PacGAN's baseline with the remedy, on the plain recipe's data
+                recipe = harness.variant(
+                    f"gan-{dataset}", batch_size=100,
+                    build=lambda s, o=options, d=dataset: recipes.toy_gan(
+                        s, d, steps_per_execution=20, **o))
+                samplers = {name: False}
+            stats, seconds = {row: [] for row in samplers}, []
             for seed in args.seeds:
-                gankit.seed_everything(seed)
-                x = gankit.load(dataset, n=100_000, seed=seed)
-                if name == BEST:
-                    recipe = recipes.get_recipe(f"best-{dataset}")
-                    gan, sec, diverged = train(lambda: recipe.build(seed), x, args.steps,
-                                               recipe.batch_size, recipe, seed)
-                    samplers = {name: False, f"{name} + rejection sampling": True}
-                else:
-                    gan, sec, diverged = train(
-                        lambda: recipes.toy_gan(seed, dataset, steps_per_execution=20,
-                                                **options), x, args.steps, 100)
-                    samplers = {name: False}
+                gan, sec = train(recipe, seed, args.steps)
                 seconds.append(sec)
                 for row, rejection in samplers.items():
-                    s = (gankit.mode_stats(gan.generate(2500, seed=seed, rejection=rejection),
-                                           dataset)
-                         if not diverged else {"modes": 0, "high_quality": 0.0})
-                    rows.setdefault(row, ([], []))[0].append(s["modes"])
-                    rows[row][1].append(100 * s["high_quality"])
-            for row, (modes, quality) in rows.items():
-                print(f"| {row} | {np.mean(seconds):.0f} | {np.mean(modes):.1f} +- "
-                      f"{se(modes):.1f} | {np.mean(quality):.1f} +- {se(quality):.1f} |",
-                      flush=True)
+                    stats[row].append(
+                        gankit.mode_stats(gan.generate(2500, seed=seed, rejection=rejection),
+                                          dataset)
+                        if gan is not None else {"modes": 0, "high_quality": 0.0})
+            for row, s in stats.items():
+                table.row(row, f"{np.mean(seconds):.0f}",
+                          harness.mean_se([x["modes"] for x in s]),
+                          harness.mean_se([100 * x["high_quality"] for x in s]))
 
 
 def fashion_table(args):
     x, _ = gankit.load_fashion_mnist("train", verbose=False)
     x_test, _ = gankit.load_fashion_mnist("test", verbose=False)
     f_test, _ = gankit.metrics.classify(x_test[:5000])
-    print(f"\nFashion-MNIST: KID (x1000) after {args.fashion_steps:,} generator steps, "
-          f"mean +- s.e. over seeds {args.seeds} (5,000 samples vs 5,000 test images); "
-          "the baseline is the dcgan-fashion recipe")
-    print("| remedy | seconds | KID x1000 |\n|---|---|---|")
+    table = harness.Table(
+        "remedy", "seconds", "KID x1000",
+        title=f"Fashion-MNIST: KID (x1000) after {args.fashion_steps:,} generator steps, "
+              f"mean +- s.e. over seeds {args.seeds} (5,000 samples vs 5,000 test images); "
+              "the baseline is the dcgan-fashion recipe")
     for name, options in REMEDIES.items():
         if name == BEST:  # the 2D recipes; on images the baseline is the recipe
             continue
+        # dcgan-fashion with the remedy, on the training images loaded above
+        recipe = harness.variant("dcgan-fashion", load_data=lambda s: (x, None),
+                                 build=lambda s, o=image_options(options): recipes.fashion_gan(
+                                     s, **o))
         kids, seconds = [], []
         for seed in args.seeds:
-            gankit.seed_everything(seed)
-            opts = image_options(options)
-            gan, sec, diverged = train(lambda: recipes.fashion_gan(seed, **opts), x,
-                                       args.fashion_steps, 64)
-            f_fake, _ = gankit.metrics.classify(gan.generate(5000, seed=seed + 1))
-            kids.append(np.nan if diverged else
-                        1000 * gankit.metrics.kernel_inception_distance(f_test, f_fake)[0])
+            gan, sec = train(recipe, seed, args.fashion_steps)
             seconds.append(sec)
-        error = np.nanstd(kids, ddof=1) / np.sqrt(len(kids)) if len(kids) > 1 else 0.0
-        print(f"| {name} | {np.mean(seconds):.0f} | {np.nanmean(kids):.0f} +- {error:.0f} |",
-              flush=True)
+            if gan is None:
+                kids.append(np.nan)
+                continue
+            f_fake, _ = gankit.metrics.classify(gan.generate(5000, seed=seed + 1))
+            kids.append(1000 * gankit.metrics.kernel_inception_distance(f_test, f_fake)[0])
+        table.row(name, f"{np.mean(seconds):.0f}", harness.mean_se(kids, ".0f"))
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--steps", type=int, default=4000, help="generator steps per 2D run")
+    p = harness.parser(__doc__, seeds=(0, 1, 2), steps=4000)
     p.add_argument("--fashion-steps", type=int, default=600, help="generator steps per image run")
-    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--datasets", nargs="+", default=["ring8", "grid25"],
                    choices=["ring8", "grid25"], help="which 2D mixtures to run")
     p.add_argument("--only", nargs="+", help="run only these remedies (names as printed)")
     p.add_argument("--only-fashion", action="store_true")
     p.add_argument("--skip-fashion", action="store_true")
-    args = p.parse_args()
+    args = harness.parse(p)
     if args.only:
         for k in list(REMEDIES):
             if not any(o.lower() in k.lower() for o in args.only):
                 del REMEDIES[k]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores")
+    print(harness.machine())
     if not args.only_fashion:
         toy_table(args)
     if not args.skip_fashion:
         fashion_table(args)
-
 
 if __name__ == "__main__":
     main()

@@ -72,7 +72,7 @@ print(f"seed 0, {N} test images; content model {C} + {G} steps, SRGAN from scrat
       f"steps, warm starts {C} content + {G} SRGAN steps")
 print(f"{'':<26} {'PSNR':>6} {'SSIM':>6} {'KID':>7} {'train s':>8}")
 for name, out in outs.items():
-    kid = gankit.metrics.score_images(np.clip(out, -1, 1), real[0])["KID"]
+    kid = gankit.evaluation.score_images(np.clip(out, -1, 1), real[0])["KID"]
     print(f"{name:<26} {psnr(out, th).mean():6.2f} {ssim(out, th).mean():6.3f} {kid:7.3f} "
           f"{times.get(name, 0):8.0f}", flush=True)
 

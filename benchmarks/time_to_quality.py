@@ -328,7 +328,7 @@ def main():
 
     # 4. Quality after the same wall-clock budget
     x, _ = gankit.load_fashion_mnist("train", verbose=False)
-    ref = gankit.metrics.reference("fashion-mnist", args.n)
+    ref = gankit.evaluation.reference("fashion-mnist", args.n)
     results = {}
     gan, report = gankit.train_recipe("dcgan-fashion", minutes=args.minutes, seed=args.seed,
                                       progress=False)
@@ -340,8 +340,8 @@ def main():
     print("|---|---|---|---|---|")
     fids = {}
     for label, (model, steps_done, seconds, batch) in results.items():
-        images, labels = gankit.metrics.sample(model, args.n, seed=args.seed + 1)
-        s = gankit.metrics.score_images(images, ref.features, labels=labels)
+        images, labels = gankit.evaluation.sample(model, args.n, seed=args.seed + 1)
+        s = gankit.evaluation.score_images(images, ref.features, labels=labels)
         fids[label] = s["FID"]
         print(f"| {label} | {steps_done:,} | {steps_done * batch / seconds:,.0f} | {s['FID']:.1f} "
               f"| {s['KID']:.3f} ± {s['KID_std']:.3f} |")

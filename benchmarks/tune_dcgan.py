@@ -31,7 +31,7 @@ CONFIGS = {
 
 def score(gan, n=5000):
     real = gankit.metrics.real_test_set("fashion-mnist", n)[0]
-    scores = gankit.metrics.score_images(gan.generate(n, seed=123), real)
+    scores = gankit.evaluation.score_images(gan.generate(n, seed=123), real)
     return scores["FID"], scores["KID"]
 
 
