@@ -19,7 +19,9 @@ import time
 import numpy as np
 
 import gankit
-from gankit import text2image as t2i
+from gankit import captions as cap       # the scenes, their captions, the text encoder
+from gankit import text2image as t2i      # GAN-CLS
+from gankit import text_networks as nets  # its generator and discriminator
 
 
 def main(argv=None):
@@ -29,20 +31,17 @@ def main(argv=None):
     p.add_argument("--n", type=int, default=500, help="captions scored per row")
     p.add_argument("--arms", nargs="+", choices=["cls", "plain"], default=["cls", "plain"],
                    help="cls: GAN-CLS + INT; plain: the plain conditional D")
-    p.add_argument("--d", choices=["projection", "match", "concat"], default="projection",
-                   help="D's kind: projection (the default), match (projection without its "
-                        "realism term), concat (the paper's: sentence joined to the feature map)")
-    p.add_argument("--g", choices=t2i.KINDS, default="plain",
+    p.add_argument("--d", choices=["projection", "concat"], default="projection",
+                   help="D's kind: projection (the default), concat (the paper's: sentence "
+                        "joined to the feature map)")
+    p.add_argument("--g", choices=nets.KINDS, default="plain",
                    help="G's kind (text_generator(kind=...)): plain (one convolutional stack), "
                         "layered (a mask painted in a colour read from the sentence) or "
                         "factorised (layered, on a parsed sentence: the mask reads size, shape "
                         "and position, the colour only the colour words)")
-    p.add_argument("--held-out", nargs="+", default=[":".join(p) for p in t2i.HELD_OUT],
+    p.add_argument("--held-out", nargs="+", default=[":".join(p) for p in cap.HELD_OUT],
                    help="word pairs kept out of the GAN's training, as 'red:square' or "
                         "'triangle:at the top' (default: the course's colour-shape pairs)")
-    p.add_argument("--word-dropout", type=float, default=0.0,
-                   help="TextGAN's word_dropout: each caption word but the first left out "
-                        "with this chance during training")
     p.add_argument("--attribute-weight", type=float, nargs="+", default=[0.0],
                    help="TextGAN's attribute_weight (D also names each attribute of the image, "
                         "ACGAN-style, and G is rewarded when it reads what the caption says); "
@@ -61,26 +60,26 @@ def main(argv=None):
 
     t0 = time.perf_counter()
     held_out = [tuple(p.split(":")) for p in args.held_out]
-    x, captions, attributes = t2i.shape_scenes(8192, seed=args.seed, held_out=held_out)
-    tokens = t2i.encode_captions(captions)
+    x, captions, attributes = cap.shape_scenes(8192, seed=args.seed, held_out=held_out)
+    tokens = cap.encode_captions(captions)
     if args.encoder == "all":
-        _, text, text_attributes = t2i.shape_scenes(2048, seed=args.seed + 30, which="all",
+        _, text, text_attributes = cap.shape_scenes(2048, seed=args.seed + 30, which="all",
                                                     held_out=held_out)
     else:
         text, text_attributes = captions[:2048], attributes[:2048]
-    encoder, acc = t2i.train_text_encoder(text, text_attributes, seed=args.seed,
+    encoder, acc = cap.train_text_encoder(text, text_attributes, seed=args.seed,
                                           parse=args.g == "factorised")
     t1 = time.perf_counter()
-    clf = t2i.train_attribute_classifier(seed=args.seed)
+    clf = cap.train_attribute_classifier(seed=args.seed)
     t2 = time.perf_counter()
-    held = t2i.combinations(held_out, which="held-out")
+    held = cap.combinations(held_out, which="held-out")
     # the same encoder with its heads kept (the factorised G's already is one)
     probe = (encoder if args.g == "factorised" else
-             t2i.train_text_encoder(text, text_attributes, seed=args.seed, parse=True)[0])
-    parsed = t2i.encode_text(probe, [t2i.caption(r) for r in held])
-    ends = np.cumsum([len(v) for v in t2i.ATTRIBUTES.values()])
+             cap.train_text_encoder(text, text_attributes, seed=args.seed, parse=True)[0])
+    parsed = cap.encode_text(probe, [cap.caption(r) for r in held])
+    ends = np.cumsum([len(v) for v in cap.ATTRIBUTES.values()])
     read = {k: np.mean(parsed[:, e - len(v):e].argmax(1) == held[:, i])
-            for i, ((k, v), e) in enumerate(zip(t2i.ATTRIBUTES.items(), ends))}
+            for i, ((k, v), e) in enumerate(zip(cap.ATTRIBUTES.items(), ends))}
     print(f"text encoder ({args.encoder} captions), held-out captions read right: "
           + ", ".join(f"{k} {r:.0%}" for k, r in read.items()))
     print(f"text encoder: {acc:.1%} of its captions read right ({t1 - t0:.0f} s with the data); "
@@ -100,27 +99,26 @@ def main(argv=None):
         gan = t2i.text2image_gan(encoder, mismatch_weight=mismatch, interpolate=interp,
                                  lr=(5e-4, 5e-4), seed=args.seed,
                                  kind=args.g, held_out=held_out,
-                                 word_dropout=args.word_dropout, attribute_weight=weight,
+                                 attribute_weight=weight,
                                  attribute_head={"plain": True}.get(args.attribute_head,
                                                                     args.attribute_head),
                                  imagine=args.imagine if weight else 0.0,
-                                 projection={"projection": True, "match": "match",
-                                             "concat": False}[args.d])
+                                 projection=args.d == "projection")
         gan.fit(x, tokens, batch_size=64, epochs=1_000_000, shuffle=True, verbose=0,
                 callbacks=[gankit.StepBudget(args.steps)])
         took = time.perf_counter() - start
         scores = t2i.score_captions(gan, clf, n=args.n, seed=args.seed + 10)
         for which in ("seen", "held-out"):
             rows[f"{name}, {which}"] = scores[which]
-        print(f"{name} (G: {args.g}, D: {args.d}, word dropout {args.word_dropout:g}): "
+        print(f"{name} (G: {args.g}, D: {args.d}): "
               f"{args.steps} steps in {took:.0f} s", flush=True)
     for which in ("seen", "held-out"):
-        xr, _, ar = t2i.shape_scenes(args.n, seed=args.seed + 20, which=which,
+        xr, _, ar = cap.shape_scenes(args.n, seed=args.seed + 20, which=which,
                                      held_out=held_out)
-        rows[f"real scenes, {which}"] = t2i.attribute_accuracy(clf, xr, ar)
-    rows["chance"] = t2i.CHANCE
+        rows[f"real scenes, {which}"] = cap.attribute_accuracy(clf, xr, ar)
+    rows["chance"] = cap.CHANCE
 
-    keys = list(t2i.ATTRIBUTES) + ["all"]
+    keys = list(cap.ATTRIBUTES) + ["all"]
     print(f"\n{'':<32}" + "".join(f"{k:>10}" for k in keys))
     for name, r in rows.items():
         print(f"{name:<32}" + "".join(f"{r[k]:>10.1%}" for k in keys))

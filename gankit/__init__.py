@@ -99,9 +99,9 @@ from .video import (  # noqa: E402
     temporal_discriminator)
 # --- end of video ---
 # --- text to image ---
-from .text2image import (  # noqa: E402
-    TextGAN, encode_captions, shape_scenes, text_discriminator, text_encoder, text_generator,
-    train_text_encoder)
+from .captions import encode_captions, shape_scenes, text_encoder, train_text_encoder  # noqa: E402
+from .text2image import TextGAN  # noqa: E402
+from .text_networks import text_discriminator, text_generator  # noqa: E402
 # --- end of text to image ---
 from .settings import describe_environment, pick, seed_everything, smoke_mode  # noqa: E402
 # What GANs are for (lesson 15): used as modules, gankit.augment and gankit.anomaly

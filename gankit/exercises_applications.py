@@ -193,7 +193,7 @@ def _gan_cls(gan_cls_d_loss):
 def _compose(compose):
     import keras
 
-    from .text2image import encode_text, text_encoder, tokenize
+    from .captions import encode_text, text_encoder, tokenize
 
     keras.utils.set_random_seed(0)
     enc = text_encoder()

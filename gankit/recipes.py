@@ -414,7 +414,7 @@ RECIPES.update({r.name: r for r in VIDEO})
 # --- Text to image (lesson 14) -----------------------------------------------------------
 
 def _captioned_scenes(seed):
-    from .text2image import encode_captions, shape_scenes
+    from .captions import encode_captions, shape_scenes
 
     images, captions, _ = shape_scenes(8192, seed=seed)
     return images, encode_captions(captions)
@@ -429,7 +429,8 @@ def text2image_shapes(seed=0, name="text2image-shapes", mismatch_weight=0.5, int
     attribute critic, and G also learns on imagined captions of the whole grammar: without
     them G draws held-out pairs right in 25-45% of images, with them 87-90% (seeds 0-2,
     benchmarks/README.md)."""
-    from .text2image import shape_scenes, text2image_gan, train_text_encoder
+    from .captions import shape_scenes, train_text_encoder
+    from .text2image import text2image_gan
 
     _, captions, attributes = shape_scenes(2048, seed=seed + 30, which="all")  # the words only
     encoder, _ = train_text_encoder(captions, attributes, seed=seed)

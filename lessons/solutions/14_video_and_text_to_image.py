@@ -7,7 +7,7 @@ import numpy as np
 from keras import ops
 
 import gankit
-from gankit import text2image as t2i
+from gankit import captions as cap       # the scenes, their captions, the text encoder
 from gankit import video
 
 
@@ -80,11 +80,11 @@ def compose(encode):
 
 
 def exercise_3():
-    _, text, text_attributes = t2i.shape_scenes(2048, seed=30, which="all")
-    encoder, _ = t2i.train_text_encoder(text, text_attributes, seed=0,
+    _, text, text_attributes = cap.shape_scenes(2048, seed=30, which="all")
+    encoder, _ = cap.train_text_encoder(text, text_attributes, seed=0,
                                         epochs=gankit.pick(full=5, smoke=1))
-    built = compose(lambda captions: t2i.encode_text(encoder, captions))
-    direct = t2i.encode_text(encoder, ["a big red square on the left"])[0]
+    built = compose(lambda captions: cap.encode_text(encoder, captions))
+    direct = cap.encode_text(encoder, ["a big red square on the left"])[0]
     print("largest difference to the encoded sentence:", float(np.abs(built - direct).max()))
     return (compose,)
 
