@@ -199,7 +199,7 @@ class KIDMonitor(_EveryNSteps):
     features of n real test images (computed once per dataset and n). ``history`` is
     a list of (step, kid, kid_std); at each epoch end the latest value goes into the
     logs as ``kid`` (and so into ``fit()``'s History). Plot it with
-    ``gankit.plot_kid(monitor)`` or ``gankit.plot_history(live.history, kid=monitor)``.
+    ``gankit.plots.plot_kid(monitor)`` or ``gankit.plot_history(live.history, kid=monitor)``.
 
     Cheap on purpose: 500 samples take well under a second on a laptop CPU. KID
     at n=500 is noisy (see the std), so read trends, not single values.

@@ -93,13 +93,13 @@ def check_images(images, shape=None, name="images"):
     if not np.issubdtype(arr.dtype, np.floating):
         raise BadInputError(
             f"{name} should be floating-point numbers in [-1, 1]; got {arr.dtype}. They look "
-            "like raw pixels: use gankit.to_unit_range(x) (it also converts to float32).")
+            "like raw pixels: use gankit.data.to_unit_range(x) (it also converts to float32).")
     if arr.size:
         lo, hi = float(np.min(arr)), float(np.max(arr))
         if not np.isfinite([lo, hi]).all():
             raise BadInputError(f"{name} contain NaN or infinite values.")
         if lo < -1.001 or hi > 1.001:
-            hint = (" They look like raw pixels: use gankit.to_unit_range(x)."
+            hint = (" They look like raw pixels: use gankit.data.to_unit_range(x)."
                     if hi > 1.5 else "")
             raise BadInputError(
                 f"{name} should lie in [-1, 1] (the generator ends in tanh); got values "

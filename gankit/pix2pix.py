@@ -58,7 +58,8 @@ def outlines(images, threshold=0.2):
 
 # --- networks --------------------------------------------------------------------------
 
-def _init():
+def dcgan_init():
+    """The DCGAN paper's weight initialiser, N(0, 0.02), which pix2pix and SRGAN keep."""
     return keras.initializers.RandomNormal(0.0, 0.02)
 
 
@@ -76,22 +77,22 @@ def unet_generator(input_shape=(28, 28, 1), output_channels=1, base_filters=32, 
     x_in = keras.Input(tuple(input_shape), name="input_image")
     h, skips, filters = x_in, [x_in], base_filters
     for i in range(depth):
-        h = layers.Conv2D(filters, 4, strides=2, padding="same", kernel_initializer=_init())(h)
+        h = layers.Conv2D(filters, 4, strides=2, padding="same", kernel_initializer=dcgan_init())(h)
         if i > 0:
             h = layers.BatchNormalization(momentum=0.9)(h)
         h = layers.LeakyReLU(negative_slope=0.2)(h)
         skips.append(h)
         filters *= 2
-    h = layers.Conv2D(filters // 2, 3, padding="same", kernel_initializer=_init())(h)
+    h = layers.Conv2D(filters // 2, 3, padding="same", kernel_initializer=dcgan_init())(h)
     h = layers.ReLU()(layers.BatchNormalization(momentum=0.9)(h))
     for skip in reversed(skips[:-1]):
         filters //= 2
         h = layers.Conv2DTranspose(filters, 4, strides=2, padding="same",
-                                   kernel_initializer=_init())(h)
+                                   kernel_initializer=dcgan_init())(h)
         h = layers.ReLU()(layers.BatchNormalization(momentum=0.9)(h))
         h = layers.Concatenate()([h, skip])
     out = layers.Conv2D(output_channels, 3, padding="same", activation="tanh",
-                        kernel_initializer=_init(), name="output_image")(h)
+                        kernel_initializer=dcgan_init(), name="output_image")(h)
     return keras.Model(x_in, out, name=name)
 
 
@@ -119,12 +120,12 @@ def patch_discriminator(image_shape=(28, 28, 1), condition_shape=None, base_filt
         h = layers.Concatenate()([x_in, c])
     filters = base_filters
     for i in range(depth):
-        h = layers.Conv2D(filters, 4, strides=2, padding="same", kernel_initializer=_init())(h)
+        h = layers.Conv2D(filters, 4, strides=2, padding="same", kernel_initializer=dcgan_init())(h)
         if i > 0:
             h = layers.BatchNormalization(momentum=0.9)(h)
         h = layers.LeakyReLU(negative_slope=0.2)(h)
         filters *= 2
-    score = layers.Conv2D(1, 3, padding="same", kernel_initializer=_init(), name="patch_scores")(h)
+    score = layers.Conv2D(1, 3, padding="same", kernel_initializer=dcgan_init(), name="patch_scores")(h)
     return keras.Model(inputs if len(inputs) > 1 else x_in, score, name=name)
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from keras import layers, ops
 
 from .errors import BadInputError
-from .pix2pix import Pix2Pix, _init
+from .pix2pix import Pix2Pix, dcgan_init
 
 
 @keras.saving.register_keras_serializable(package="gankit")
@@ -33,7 +33,7 @@ class ICNR(keras.initializers.Initializer):
     def __init__(self, scale=2, initializer=None):
         self.scale = int(scale)
         self.initializer = keras.initializers.get(
-            initializer or _init())
+            initializer or dcgan_init())
 
     def __call__(self, shape, dtype=None):
         parts = self.scale ** 2
@@ -56,7 +56,7 @@ def _pixel_shuffle(h, filters, icnr=False):
     a faint 2x2 checkerboard shows (lesson 12), unless ``icnr`` starts them equal."""
     size = h.shape[1]
     h = layers.Conv2D(4 * filters, 3, padding="same",
-                      kernel_initializer=ICNR(2, _init()) if icnr else _init())(h)
+                      kernel_initializer=ICNR(2, dcgan_init()) if icnr else dcgan_init())(h)
     h = layers.Reshape((size, size, 2, 2, filters))(h)
     h = layers.Permute((1, 3, 2, 4, 5))(h)  # (row, sub-row, column, sub-column, filters)
     return layers.Reshape((2 * size, 2 * size, filters))(h)
@@ -77,18 +77,18 @@ def sr_generator(input_shape=(7, 7, 1), factor=4, filters=32, blocks=2, icnr=Fal
         raise BadInputError(f"factor should be a power of 2 (2, 4, 8); got {factor}.")
     x_in = keras.Input(tuple(input_shape), name="low_res")
     h = first = layers.PReLU(shared_axes=[1, 2])(
-        layers.Conv2D(filters, 5, padding="same", kernel_initializer=_init())(x_in))
+        layers.Conv2D(filters, 5, padding="same", kernel_initializer=dcgan_init())(x_in))
     for _ in range(blocks):
-        r = layers.Conv2D(filters, 3, padding="same", kernel_initializer=_init())(h)
+        r = layers.Conv2D(filters, 3, padding="same", kernel_initializer=dcgan_init())(h)
         r = layers.PReLU(shared_axes=[1, 2])(r)
-        r = layers.Conv2D(filters, 3, padding="same", kernel_initializer=_init())(r)
+        r = layers.Conv2D(filters, 3, padding="same", kernel_initializer=dcgan_init())(r)
         h = layers.Add()([h, r])
     h = layers.Add()([h, first])
     for _ in range(steps):
         filters = max(filters // 2, 8)
         h = layers.PReLU(shared_axes=[1, 2])(_pixel_shuffle(h, filters, icnr))
     out = layers.Conv2D(input_shape[-1], 3, padding="same", activation="tanh",
-                        kernel_initializer=_init(), name="high_res")(h)
+                        kernel_initializer=dcgan_init(), name="high_res")(h)
     return keras.Model(x_in, out, name=name)
 
 

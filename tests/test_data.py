@@ -19,7 +19,7 @@ def test_ring8_follows_the_published_protocol():
 
 
 def test_grid25_follows_the_published_protocol():
-    pts = gankit.grid25(20_000, seed=0)
+    pts = gankit.data.grid25(20_000, seed=0)
     centers = data.grid25_centers()
     assert sorted(set(centers[:, 0].tolist())) == [-4, -2, 0, 2, 4]
     assert len(centers) == 25
@@ -108,7 +108,7 @@ def test_keras_cache_is_preferred(tmp_path, monkeypatch):
 def test_mnist_offline_points_to_fashion(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     with pytest.raises(gankit.DataUnavailableError, match="load_fashion_mnist"):
-        gankit.load_mnist()
+        gankit.data.load_mnist()
 
 
 def test_digits8():
@@ -143,13 +143,13 @@ def test_check_images_explains_shape_and_range():
 
 
 def test_check_labels():
-    assert gankit.check_labels([0, 9], 10).tolist() == [0, 9]
+    assert gankit.data.check_labels([0, 9], 10).tolist() == [0, 9]
     with pytest.raises(gankit.BadInputError, match=r"\[0, 9\]"):
-        gankit.check_labels([0, 10], 10)
+        gankit.data.check_labels([0, 10], 10)
     with pytest.raises(gankit.BadInputError, match="one per image"):
-        gankit.check_labels([0, 1], 10, n=3)
+        gankit.data.check_labels([0, 1], 10, n=3)
 
 
 def test_pixels_round_trip():
     pix = np.arange(256, dtype=np.uint8).reshape(1, 16, 16)
-    np.testing.assert_array_equal(gankit.to_pixels(gankit.to_unit_range(pix))[..., 0], pix)
+    np.testing.assert_array_equal(gankit.to_pixels(gankit.data.to_unit_range(pix))[..., 0], pix)

@@ -124,9 +124,9 @@ def test_set_changes_several_controls_with_one_rebuild():
 
 def test_uniform_noise_makes_a_generator_with_uniform_z():
     pg = _small(noise="uniform")
-    assert any(isinstance(l, gankit.UniformNoise) for l in pg.gan.generator.layers)
+    assert any(isinstance(l, gankit.models.UniformNoise) for l in pg.gan.generator.layers)
     z = np.random.default_rng(0).standard_normal((20_000, 1)).astype("float32")
-    u = keras.ops.convert_to_numpy(gankit.UniformNoise()(z))
+    u = keras.ops.convert_to_numpy(gankit.models.UniformNoise()(z))
     assert -1 <= u.min() and u.max() <= 1
     assert abs(u.mean()) < 0.02 and abs(u.var() - 1 / 3) < 0.02   # U(-1, 1) has variance 1/3
     pg.step()

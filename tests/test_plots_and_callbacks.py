@@ -229,7 +229,7 @@ def test_kid_monitor_records_kid_during_training_beside_live_training():
     assert kid.seconds > 0
     fig = gankit.plot_history(live.history, kid=kid)
     assert [a.get_title() for a in fig.axes] == ["Losses", "What D says", "KID (lower is better)"]
-    assert len(gankit.plot_kid(kid).axes[0].lines) >= 1
+    assert len(gankit.plots.plot_kid(kid).axes[0].lines) >= 1
 
 
 def test_kid_monitor_works_for_conditional_gans_and_checks_its_settings():
@@ -243,7 +243,7 @@ def test_kid_monitor_works_for_conditional_gans_and_checks_its_settings():
     with pytest.raises(gankit.BadInputError, match="every"):
         gankit.KIDMonitor(every=0)
     with pytest.raises(gankit.BadInputError, match="KIDMonitor"):
-        gankit.plot_kid([])
+        gankit.plots.plot_kid([])
 
 
 def test_nearest_neighbour_plot_shows_each_sample_beside_its_neighbours():
@@ -317,7 +317,7 @@ def test_a_recipe_follows_its_steps_not_the_clock():
     for bad in (0, -5, 2.5, "ten", True):
         with pytest.raises(gankit.BadInputError, match="steps should be a whole number above 0"):
             gankit.train_recipe("gan-ring8", steps=bad)
-    for recipe in gankit.RECIPES.values():
+    for recipe in gankit.recipes.RECIPES.values():
         assert isinstance(recipe.steps, int) and recipe.steps >= 1000, recipe.name
 
 

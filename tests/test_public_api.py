@@ -77,3 +77,31 @@ def test_importing_gankit_writes_nothing_to_stderr():
                           text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stderr == "", f"import gankit wrote to stderr:\n{done.stderr}"
+
+
+def test_each_module_is_one_sitting_and_shares_only_public_names():
+    """No module of gankit is longer than about 450 lines, no module reaches into another's
+    private names (what several need is a public helper in the module of its idea), and no
+    code comment carries an issue number."""
+    import re
+
+    trees = _trees()
+    long = {name: len(p.read_text(encoding="utf-8").splitlines()) for name, p in
+            ((p.name, p) for p in MODULES)}
+    assert all(n <= 480 for n in long.values()), {k: n for k, n in long.items() if n > 480}
+    modules = {p.stem for p in MODULES}
+    crossing = []
+    for name, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                crossing += [f"{name}: from .{node.module} import {a.name}" for a in node.names
+                             if a.name.startswith("_")]
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id in modules and node.attr.startswith("_") \
+                    and not node.attr.startswith("__"):
+                crossing.append(f"{name}:{node.lineno}: {node.value.id}.{node.attr}")
+    assert not crossing, "private names crossing modules:\n" + "\n".join(crossing)
+    numbered = [f"{p.name}:{i}" for p in MODULES
+                for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                if re.search(r"\bissues? ?#?\d+\b", line, re.IGNORECASE)]
+    assert not numbered, numbered

@@ -27,8 +27,8 @@ def trained(encoder):
     """A tiny GAN-CLS + GAN-INT, 12 steps, shared by the training and the saving tests.
     Its settings are not the defaults, so that saving must keep them; G learns 10 times
     slower than D, so D's lead is clear after a few steps (by 0.24 or more over seeds 0-5)."""
-    x, captions, _ = gankit.shape_scenes(32 * 6, seed=0)
-    tokens = gankit.encode_captions(captions)
+    x, captions, _ = gankit.captions.shape_scenes(32 * 6, seed=0)
+    tokens = gankit.captions.encode_captions(captions)
     gan = tiny(encoder, mismatch_weight=0.6, interpolate=1.0, lr=(2e-3, 2e-4),
                held_out=[("green", "triangle")])
     before = [w.copy() for w in gan.generator.get_weights()]
@@ -39,33 +39,33 @@ def trained(encoder):
 
 
 def test_scenes_have_the_promised_shape_range_and_are_repeatable():
-    x, captions, attributes = gankit.shape_scenes(60, seed=3)
+    x, captions, attributes = gankit.captions.shape_scenes(60, seed=3)
     assert x.shape == (60, 16, 16, 3) and x.dtype == np.float32
     assert x.min() == -1.0 and x.max() == 1.0
     assert attributes.shape == (60, 4) and captions.shape == (60,)
     assert captions[0] == cap.caption(attributes[0])
-    y, c2, _ = gankit.shape_scenes(60, seed=3)
+    y, c2, _ = gankit.captions.shape_scenes(60, seed=3)
     assert np.array_equal(x, y) and list(captions) == list(c2)
-    assert not np.array_equal(x, gankit.shape_scenes(60, seed=4)[0])
+    assert not np.array_equal(x, gankit.captions.shape_scenes(60, seed=4)[0])
     # the shape's colour is the only lit channel
     lit = (x > -1).any((1, 2))
     assert np.array_equal(lit.argmax(1), attributes[:, 1]) and lit.sum(1).max() == 1
 
 
 def test_held_out_pairs_never_appear_in_training_captions_but_their_words_do():
-    _, captions, attributes = gankit.shape_scenes(3000, seed=0)
+    _, captions, attributes = gankit.captions.shape_scenes(3000, seed=0)
     text = " | ".join(captions)
     assert "red square" not in text and "blue circle" not in text
     for word in ("red", "square", "blue", "circle"):
         assert f" {word}" in text
-    _, held, _ = gankit.shape_scenes(200, seed=0, which="held-out")
+    _, held, _ = gankit.captions.shape_scenes(200, seed=0, which="held-out")
     assert all("red square" in c or "blue circle" in c for c in held)
     assert len(cap.combinations(which="seen")) + len(cap.combinations(which="held-out")) == 72
 
 
 def test_any_two_attributes_can_be_held_out():
     pair = [("triangle", "at the top")]
-    _, captions, _ = gankit.shape_scenes(2000, seed=0, held_out=pair)
+    _, captions, _ = gankit.captions.shape_scenes(2000, seed=0, held_out=pair)
     assert not any("triangle at the top" in c for c in captions)
     assert any("triangle" in c for c in captions) and any("at the top" in c for c in captions)
     held = cap.combinations(pair, which="held-out")
@@ -74,18 +74,18 @@ def test_any_two_attributes_can_be_held_out():
 
 
 def test_tokenizer_round_trip_and_its_error_names_the_word():
-    tokens = gankit.encode_captions(["a big red circle at the top", "A small blue square"])
+    tokens = gankit.captions.encode_captions(["a big red circle at the top", "A small blue square"])
     assert tokens.shape == (2, cap.LENGTH) and tokens.dtype == np.int32
     assert [cap.VOCABULARY[i] for i in tokens[0]] == "a big red circle at the top".split()
     assert tokens[1, 4:].tolist() == [0, 0, 0]  # padded
     with pytest.raises(gankit.BadInputError, match="'purple'.*knows only: a, small"):
-        gankit.encode_captions(["a big purple circle on the left"])
+        gankit.captions.encode_captions(["a big purple circle on the left"])
 
 
 @pytest.mark.slow
 def test_the_attribute_classifiers_read_real_scenes():
     clf = cap.train_attribute_classifier(seed=0)  # the lesson's judge: 4,096 scenes, 5 epochs
-    x, _, attributes = gankit.shape_scenes(400, seed=7, held_out=(), which="all")
+    x, _, attributes = gankit.captions.shape_scenes(400, seed=7, held_out=(), which="all")
     acc = cap.attribute_accuracy(clf, x, attributes)
     assert acc["all"] > 0.97 and min(acc.values()) > 0.97
     shuffled = cap.attribute_accuracy(clf, x, attributes[::-1])
@@ -109,8 +109,8 @@ def test_d_learns_to_check_the_sentence_and_g_changes(encoder, trained):
 def test_the_sentence_vector_is_the_frozen_encoders_and_old_configs_load(encoder):
     """D and G read the encoder's vector of the whole caption; a config saved with the
     word_dropout option (measured, then removed) still builds a model."""
-    _, captions, _ = gankit.shape_scenes(64, seed=2)
-    tokens = gankit.encode_captions(captions)
+    _, captions, _ = gankit.captions.shape_scenes(64, seed=2)
+    tokens = gankit.captions.encode_captions(captions)
     gan = tiny(encoder)
     _, (vectors, _) = gan.unpack((np.zeros((64, 16, 16, 3), "float32"), tokens))
     np.testing.assert_allclose(keras.ops.convert_to_numpy(vectors),
@@ -126,8 +126,8 @@ def test_attribute_head_learns_what_the_words_name_and_round_trips(tmp_path, enc
     """attribute_weight: the caption's words become one-hot labels per attribute, D's
     image-only head learns them on real scenes, and G's loss has the same term; imagine
     adds captions of the whole grammar (held-out pairs included) to G's loss."""
-    x, captions, attributes = gankit.shape_scenes(32 * 8, seed=3)
-    tokens = gankit.encode_captions(captions)
+    x, captions, attributes = gankit.captions.shape_scenes(32 * 8, seed=3)
+    tokens = gankit.captions.encode_captions(captions)
     gan = tiny(encoder, attribute_weight=1.0, interpolate=1.0, attribute_head="colour-blind",
                imagine=1.0)
     _, (_, targets) = gan.unpack((x, tokens))
@@ -189,9 +189,9 @@ def test_save_and_load_give_the_same_images(tmp_path, trained, xla_auto):
 def test_layered_generator_paints_one_mask_in_two_colours_and_round_trips(tmp_path, encoder):
     """text_generator(kind="layered"): every pixel lies between the background colour and the
     shape's colour (one mask), and a TextGAN built on it saves and loads."""
-    x, captions, _ = gankit.shape_scenes(64, seed=0)
+    x, captions, _ = gankit.captions.shape_scenes(64, seed=0)
     gan = tiny(encoder, kind="layered")
-    gan.fit(x, gankit.encode_captions(captions), batch_size=32, epochs=1, verbose=0)
+    gan.fit(x, gankit.captions.encode_captions(captions), batch_size=32, epochs=1, verbose=0)
     caps = ["a big red square on the left", "a small blue triangle at the top"]
     images = gan.generate_from_text(caps, seed=1)
     assert images.shape == (2, 16, 16, 3) and np.abs(images).max() <= 1.0
@@ -220,9 +220,9 @@ def test_factorised_generator_keeps_colour_words_and_shape_words_apart(tmp_path)
     assert (parsed[:, 2:5].argmax(1) == rows[:, 1]).mean() > 0.95  # "red" in "red square"
     assert (parsed[:, 5:8].argmax(1) == rows[:, 2]).mean() > 0.95  # "square" too
 
-    x, caps, _ = gankit.shape_scenes(64, seed=0)
+    x, caps, _ = gankit.captions.shape_scenes(64, seed=0)
     gan = tiny(parser, kind="factorised")
-    gan.fit(x, gankit.encode_captions(caps), batch_size=32, epochs=1, verbose=0)
+    gan.fit(x, gankit.captions.encode_captions(caps), batch_size=32, epochs=1, verbose=0)
     G = gan.sampler
     parts = keras.Model(G.inputs, [G.get_layer("mask").output, G.get_layer("colour").output])
     z = np.random.default_rng(0).standard_normal((1, 8)).astype("float32").repeat(3, 0)
@@ -245,8 +245,8 @@ def test_factorised_generator_keeps_colour_words_and_shape_words_apart(tmp_path)
 
 def test_bad_input_says_what_to_do(encoder):
     gan = tiny(encoder)
-    x, captions, _ = gankit.shape_scenes(8, seed=0)
-    tokens = gankit.encode_captions(captions)
+    x, captions, _ = gankit.captions.shape_scenes(8, seed=0)
+    tokens = gankit.captions.encode_captions(captions)
     with pytest.raises(gankit.BadInputError, match="RGB"):
         gan.fit(x[..., :1], tokens, batch_size=4, epochs=1, verbose=0)
     with pytest.raises(gankit.BadInputError, match=r"\[-1, 1\]"):
@@ -262,13 +262,13 @@ def test_bad_input_says_what_to_do(encoder):
     with pytest.raises(gankit.BadInputError, match="mismatch_weight"):
         tiny(encoder, mismatch_weight=1.0)
     with pytest.raises(gankit.BadInputError, match="two different attributes.*got \\('red', 'cube'\\)"):
-        gankit.shape_scenes(4, held_out=[("red", "cube")])
+        gankit.captions.shape_scenes(4, held_out=[("red", "cube")])
     with pytest.raises(gankit.BadInputError, match="two different attributes"):
-        gankit.shape_scenes(4, held_out=[("red", "blue")])
+        gankit.captions.shape_scenes(4, held_out=[("red", "blue")])
 
 
 def test_check_scenes_says_what_was_expected_and_what_to_do():
-    x, _, _ = gankit.shape_scenes(4, seed=0)
+    x, _, _ = gankit.captions.shape_scenes(4, seed=0)
     assert cap.check_scenes(x.astype("float64")).dtype == np.float32
     with pytest.raises(gankit.BadInputError,
                        match=r"RGB scenes.*3 colour channels; got 1 channel.*np\.repeat"):
@@ -299,7 +299,7 @@ def test_cli_sample_writes_images_and_captions(tmp_path, encoder):
     assert out["images"].shape == (5, 16, 16, 3) and out["images"].dtype == np.float32
     assert np.abs(out["images"]).max() <= 1.0
     assert set(out["captions"]) <= set(gan.captions("seen"))
-    assert "text2image-shapes" in gankit.RECIPES
+    assert "text2image-shapes" in gankit.recipes.RECIPES
     recipe = gankit.recipes.get_recipe("text2image-shapes").build(0)  # the composing model
     assert recipe.attribute_weight == 3.0 and recipe.imagine == 1.0
     assert any(isinstance(layer, networks.Grey) for layer in recipe.discriminator.layers)

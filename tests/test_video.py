@@ -160,7 +160,7 @@ def test_cli_sample_writes_videos_and_first_frames(tmp_path, capsys):
     assert out["videos"].shape == (3, 4, 16, 16, 1) and out["videos"].dtype == np.float32
     assert np.array_equal(out["images"], out["videos"][:, 0])
     assert np.abs(out["videos"]).max() <= 1.0
-    assert "dvdgan-sprites" in gankit.RECIPES
+    assert "dvdgan-sprites" in gankit.recipes.RECIPES
 
 
 def test_gif_is_small_and_animated():
