@@ -111,7 +111,7 @@ class within_seconds:
 # --- What the exercise checks share -------------------------------------------------
 
 def run(fn, call, *args, **kwargs):
-    """fn(*args, **kwargs); an error inside the student's function becomes an
+    """``fn(*args, **kwargs)``; an error inside the student's function becomes an
     AssertionError that names the call, so the check says what went wrong."""
     try:
         return fn(*args, **kwargs)

@@ -1,13 +1,13 @@
-"""The command line: ``python -m gankit recipes | train | sample``.
+"""The command line: ``python -m gankit recipes | train | sample``::
 
     python -m gankit recipes
     python -m gankit train dcgan-fashion --seed 0 --out runs/dcgan.keras
     python -m gankit train best-ring8 --minutes 3 --steps 12000 --out runs/ring.keras
+    python -m gankit sample runs/dcgan.keras --n 64 --out samples.npz --seed 1
 
 ``train`` runs the recipe's own number of steps (``--steps`` to change it: the schedule
 stretches with it); ``--minutes`` caps the time and says how far through the schedule
 the run got.
-    python -m gankit sample runs/dcgan.keras --n 64 --out samples.npz --seed 1
 
 ``sample`` writes ``images`` (N, H, W, C) float32 in [-1, 1] for image
 recipes or ``points`` (N, 2) for 2D ones, and ``labels`` (N,) int for

@@ -39,8 +39,10 @@ def num_classes_of(model):
 class GAN(AdversarialModel):
     """A generator from noise (and a label) to samples, and a discriminator that scores them.
 
-    Args (besides :class:`gankit.adversarial.AdversarialModel`'s loss, d_steps,
-    label_smoothing, instance_noise, ema, seed, info):
+    It takes :class:`gankit.adversarial.AdversarialModel`'s loss, d_steps, label_smoothing,
+    instance_noise, ema, seed and info, and:
+
+    Args:
         generator: a model from noise z (and a label, if conditional) to a sample.
         discriminator: a model from a sample (and label) to one score per sample.
         gradient_penalty: weight of the WGAN-GP penalty (10 in the paper; 0 = off).

@@ -157,7 +157,7 @@ def check_features(real_features, fake_features, min_n=2):
 
 
 def frechet_distance(real_features, fake_features):
-    """FID's formula: |mu_r - mu_f|^2 + Tr(C_r + C_f - 2 (C_r C_f)^(1/2)).
+    """FID's formula: ``|mu_r - mu_f|^2 + Tr(C_r + C_f - 2 (C_r C_f)^(1/2))``.
 
     Biased: it reads higher on fewer samples, so compare runs at the same N.
     """
@@ -246,7 +246,7 @@ CHUNK = 1024  # rows of distances held at a time: 1024 x 5,000 float32 is 20 MB
 
 
 def _sq_distances(a, b, b_sq=None):
-    """Squared Euclidean distances between the rows of a and b: |a|^2 + |b|^2 - 2 a.b."""
+    """Squared Euclidean distances between the rows of a and b: ``|a|^2 + |b|^2 - 2 a.b``."""
     b_sq = (b * b).sum(1) if b_sq is None else b_sq
     d2 = (a * a).sum(1)[:, None] + b_sq[None, :] - 2.0 * (a @ b.T)
     return np.maximum(d2, 0.0)

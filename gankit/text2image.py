@@ -11,7 +11,7 @@ in gankit.text_networks.
 - **The matching-aware discriminator** (GAN-CLS) judges (image, sentence) pairs. A
   plain conditional D only learns "real or fake?"; GAN-CLS also shows it real images
   with the *wrong* sentence, labelled fake, so D must check that image and text
-  match, and G is pushed to draw what the sentence says:
+  match, and G is pushed to draw what the sentence says::
 
       D: loss(real, right) -> real,  (real, wrong) -> fake,  (fake, right) -> fake
          with the two "fake" terms weighted 1/2 each (``mismatch_weight=0.5``);

@@ -105,3 +105,35 @@ def test_each_module_is_one_sitting_and_shares_only_public_names():
                 for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
                 if re.search(r"\bissues? ?#?\d+\b", line, re.IGNORECASE)]
     assert not numbered, numbered
+
+
+def test_every_docstring_is_valid_restructuredtext():
+    """The website renders gankit's docstrings with Sphinx (autodoc, napoleon for "Args:"):
+    each must parse as reStructuredText without a warning, as a student reads it there."""
+    import io
+
+    import docutils.core
+    from docutils import nodes
+    from docutils.parsers.rst import roles
+    from sphinx.ext.napoleon import Config
+    from sphinx.ext.napoleon.docstring import GoogleDocstring
+
+    for role in ("class", "func", "meth", "data", "attr", "mod", "exc", "obj"):
+        roles.register_generic_role(role, nodes.literal)   # Sphinx's roles, as plain text
+    config = Config(napoleon_use_param=True, napoleon_use_rtype=True)
+    bad = []
+    for name, tree in _trees().items():
+        for node in [tree, *(n for n in ast.walk(tree) if isinstance(
+                n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))]:
+            doc = ast.get_docstring(node)
+            if not doc:
+                continue
+            warnings = io.StringIO()
+            docutils.core.publish_doctree(
+                str(GoogleDocstring(doc, config)),
+                settings_overrides={"report_level": 2, "halt_level": 5,
+                                    "warning_stream": warnings})
+            if warnings.getvalue():
+                where = getattr(node, "name", "the module")
+                bad.append(f"{name} {where}: {warnings.getvalue().splitlines()[0]}")
+    assert not bad, "docstrings that are not valid reStructuredText:\n" + "\n".join(bad)

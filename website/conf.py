@@ -9,6 +9,7 @@ copyright = "the course's authors, MIT licence"
 extensions = [
     "myst_nb",                  # notebooks and Markdown pages
     "sphinx.ext.autodoc",       # gankit's pages from its docstrings
+    "sphinx.ext.napoleon",      # ... whose "Args:" sections are Google style
     "sphinx.ext.mathjax",
     "sphinx-mathjax-offline",   # MathJax copied into the site, not fetched from a CDN
 ]
