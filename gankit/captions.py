@@ -209,8 +209,8 @@ def text_encoder(dim=32, length=LENGTH, activation=None, name="text_encoder"):
     """Token ids (length,) -> a sentence vector (dim,): an embedding per word, averaged
     over the words (padding masked out), then a dense layer. Linear by default, so the
     sentence vector is a sum of per-word vectors: new word pairs land where their words
-    point (with tanh, 88% of seen and 1% of held-out captions matched; linear, 96% and
-    12%; linear and trained on text alone, held-out 25-45%: benchmarks/README.md)."""
+    point (tanh drew far fewer held-out pairs right: benchmarks/README.md, "Text to
+    image")."""
     tokens = keras.Input((length,), dtype="int32", name="tokens")
     h = layers.Embedding(len(VOCABULARY), dim, mask_zero=True)(tokens)
     h = layers.GlobalAveragePooling1D()(h)
@@ -282,10 +282,9 @@ def attribute_classifier(size=16, name="attribute_classifier"):
 
 def train_attribute_classifier(n=4096, epochs=5, lr=2e-3, seed=0, size=16):
     """:func:`attribute_classifier` trained on ``n`` real scenes of *every* combination
-    (the judge must know red squares even though the GAN never saw one). Five epochs: after
-    three, how well it read the shapes hung on the seed (79% to 99% of real scenes over
-    seeds 0-3 on TensorFlow, 92% on JAX and 81% on PyTorch with seed 0); after five, 99.8%
-    or more on every run tried (TensorFlow seeds 0-3, JAX 0-1, PyTorch 0)."""
+    (the judge must know red squares even though the GAN never saw one). Five epochs:
+    after three, how well it read the shapes still hung on the seed and the backend;
+    after five it read nearly every real scene right on every run tried."""
     images, _, attributes = shape_scenes(n, seed=seed, held_out=(), which="all", size=size)
     keras.utils.set_random_seed(int(seed))
     clf = attribute_classifier(size)

@@ -17,8 +17,8 @@ LAPGAN trains one G/D pair per level, each on its own part of the real pyramid:
   models whose generator also gets a channel of noise (:class:`NoiseChannels`: many
   detail images fit one blurry image). The paper uses no content loss
   (``detail_content_weight=0``); the course's recipe adds a small L1 term (x10) to the
-  details, which in 560 CPU steps cut the samples' KID from 1.90 to 1.20
-  (benchmarks/README): a pure GAN on residuals learns them too slowly to sharpen much.
+  details, which lowered the samples' KID (benchmarks/README.md, "LAPGAN's detail levels"):
+  a pure GAN on residuals learns them too slowly to sharpen much.
 
 Sampling runs the pyramid upwards: a thumbnail, then details, then more details.
 The levels train independently (as in the paper); :class:`LAPGAN` trains all three on

@@ -83,8 +83,8 @@ def fashion_gan(seed=0, conditional=False, name="dcgan-fashion", loss="non-satur
     Chosen with benchmarks/tune_dcgan.py for the best samples in minutes on 2 CPU cores:
     32-64 filters and batch 64 give many more updates per second than the paper's
     128-256 filters and batch 128, and Adam 4e-4 (twice DCGAN's rate) learns faster.
-    The conditional D adds a projection term: 89% class accuracy after 3 minutes,
-    against 77% after 1 minute and 83% after 5 minutes without it.
+    The conditional D adds a projection term, which raised the class accuracy
+    (benchmarks/README.md, "Conditional discriminator for `cgan-fashion`").
     """
     classes = 10 if conditional else None
     g = dcgan_generator(latent_dim=64, base_filters=32, kernel_size=4, num_classes=classes)
@@ -106,9 +106,9 @@ def fashion_gan(seed=0, conditional=False, name="dcgan-fashion", loss="non-satur
 def cgan_fashion(seed=0, name="cgan-fashion", ema=0.999, jit_compile=None, **options):
     """The ``cgan-fashion`` recipe: ``fashion_gan(conditional=True)`` that samples from an
     average of G's weights (EMA 0.999) and compiles its step with XLA (``jit_compile=None``
-    means the recipe's choice: XLA except in smoke runs). 90.6% class accuracy in 5 minutes
-    over 3 seeds, against 89.5% without (benchmarks/README.md). ``options`` go to
-    ``fashion_gan``."""
+    means the recipe's choice: XLA except in smoke runs), which gave more steps and a
+    higher class accuracy (benchmarks/README.md, "cgan-fashion variants at 2,000 steps").
+    ``options`` go to ``fashion_gan``."""
     return fashion_gan(seed, True, name, ema=ema,
                        jit_compile=_xla() if jit_compile is None else jit_compile, **options)
 
@@ -426,9 +426,9 @@ def text2image_shapes(seed=0, name="text2image-shapes", mismatch_weight=0.5, int
     trained here first (a few seconds) to name the attributes of captions. It learns from
     text alone, captions of the whole grammar: one that learnt from the training captions
     only reads "red square" with the wrong colour (lesson 14). D also has a colour-blind
-    attribute critic, and G also learns on imagined captions of the whole grammar: without
-    them G draws held-out pairs right in 25-45% of images, with them 87-90% (seeds 0-2,
-    benchmarks/README.md)."""
+    attribute critic, and G also learns on imagined captions of the whole grammar: with
+    both, G draws most held-out pairs right; without, few (benchmarks/README.md,
+    "Composing: a colour-blind attribute critic and imagined captions")."""
     from .captions import shape_scenes, train_text_encoder
     from .text2image import text2image_gan
 

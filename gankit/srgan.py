@@ -71,7 +71,8 @@ def sr_generator(input_shape=(7, 7, 1), factor=4, filters=32, blocks=2, icnr=Fal
     upsampling steps (halving the filters each time) until the image is ``factor``
     times larger, tanh at the end. ``icnr=True`` initialises the upsampling with
     :class:`ICNR` (no checkerboard at the start; off by default because on
-    Fashion-MNIST it made the content model learn more slowly: benchmarks/README)."""
+    Fashion-MNIST it made the content model learn more slowly: benchmarks/README.md,
+    "Super-resolution")."""
     steps = int(np.log2(factor))
     if 2 ** steps != factor or factor < 2:
         raise BadInputError(f"factor should be a power of 2 (2, 4, 8); got {factor}.")

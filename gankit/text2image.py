@@ -27,8 +27,9 @@ in gankit.text_networks.
   image alone (ACGAN's class head, per attribute), learnt on real scenes; its size, shape
   and position heads see the image in grey, so they cannot learn that red things are never
   squares. G also learns on *imagined* captions of the whole grammar, which no image goes
-  with, judged by D's score and that head. Held-out pairs drawn right: 25-45% without,
-  87-90% with (critic weight 3, seeds 0-2, benchmarks/README.md); neither part alone helps.
+  with, judged by D's score and that head. Together they draw most held-out pairs right,
+  and neither part alone helps (benchmarks/README.md, "Composing: a colour-blind attribute
+  critic and imagined captions").
 
 Everything in the model is ``keras.ops``: TextGAN only replaces the losses of
 :class:`gankit.GAN`, which trains it on TensorFlow, JAX and PyTorch alike.
