@@ -8,7 +8,7 @@ per call) with each remedy, trained on 100,000 points for a number of generator 
 modes captured and % high-quality samples by the PacGAN protocol (2,500 samples, nearest
 mode, within 3 standard deviations); mean +- standard error over seeds, printed next to
 PacGAN's Table 1. The last rows are the best-* recipes (their own batch and schedule,
-stretched or shrunk to the steps) with and without discriminator rejection sampling.
+shrunk to fewer steps) with and without discriminator rejection sampling.
 Fashion-MNIST: the lean DCGAN with the same remedy, KID against 5,000 real test images in
 the course classifier's features. Every run trains through gankit.train_recipe: a remedy
 is a variant (harness.variant) of gan-ring8 / gan-grid25 (their data, batch 100) or of

@@ -5,9 +5,9 @@
     python -m gankit train best-ring8 --minutes 3 --steps 12000 --out runs/ring.keras
     python -m gankit sample runs/dcgan.keras --n 64 --out samples.npz --seed 1
 
-``train`` runs the recipe's own number of steps (``--steps`` to change it: the schedule
-stretches with it); ``--minutes`` caps the time and says how far through the schedule
-the run got.
+``train`` runs the recipe's own number of steps (``--steps`` to change it: fewer shrink
+the schedule, more go on at its final rates); ``--minutes`` caps the time and says how far
+through the schedule the run got.
 
 ``sample`` writes ``images`` (N, H, W, C) float32 in [-1, 1] for image
 recipes or ``points`` (N, 2) for 2D ones, and ``labels`` (N,) int for
@@ -172,8 +172,9 @@ def build_parser():
                    help="stop after this many minutes even if the steps are not done "
                         "(default: no cap)")
     t.add_argument("--steps", type=_steps, default=None,
-                   help="train for this many steps, the schedule stretched to them "
-                        "(default: the recipe's own, listed by `recipes`)")
+                   help="train for this many steps: fewer than the recipe's own shrink its "
+                        "schedule, more go on at its final rates (default: the recipe's own, "
+                        "listed by `recipes`)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--out", required=True, help="where to save the model (a .keras file)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -3,7 +3,8 @@ Ctrl-C that keeps what was learned, and a save that never spoils the last good f
 
 The schedule (the learning rates' decay, when R1 stops) follows the steps, not the
 clock, so a faster machine trains the same model sooner instead of a different one;
-``minutes`` only caps the time.
+``minutes`` only caps the time. Fewer steps than the recipe's own shrink the schedule;
+more run it as at the recipe's own steps, then go on at its final rates.
 """
 import math
 import time
@@ -27,7 +28,8 @@ def train_recipe(name, minutes=None, seed=0, out=None, progress=True, callbacks=
     data with the same schedule, as the benchmarks compare them.
 
     The recipe's schedule follows the steps, so the result does not depend on the speed
-    of the machine. ``steps`` stretches or shrinks the schedule; ``minutes`` caps the
+    of the machine. ``steps`` below the recipe's own shrinks the schedule; above, the run
+    passes through the recipe's own model and goes on at its final rates; ``minutes`` caps the
     wall-clock time (training stops there, part way through the schedule). Ctrl-C
     stops early and still saves. ``devices``: a number or "all", to train data-parallel
     (gankit.devices); the recipe's batch is the global batch, split across them, so the
@@ -59,8 +61,13 @@ def train_recipe(name, minutes=None, seed=0, out=None, progress=True, callbacks=
                                 f"{n} devices cannot share equally: choose a divisor of it.")
         gan = recipe.build(seed)
         budget = StepBudget(planned)
+        # Past the recipe's own steps the schedule does not stretch: it runs as at the
+        # recipe's own steps, and the extra steps go on at its final rates (R1 still on),
+        # so the run passes through the recipe's own model and only polishes it further.
+        clock = budget if planned <= recipe.steps else StepBudget(recipe.steps, stop=False)
         cap = [] if minutes is None else [TimeBudget(minutes)]
-        cbs = [budget, *cap, *recipe.schedule(budget, x, seed), *callbacks] + (
+        cbs = [budget, *([] if clock is budget else [clock]), *cap,
+               *recipe.schedule(clock, x, seed, run=budget), *callbacks] + (
             [ProgressBar(budget, desc=name)] if progress else [])
         start = time.perf_counter()
         # conditional GANs learn from (images, labels), translation GANs from two piles

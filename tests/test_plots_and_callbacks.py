@@ -340,3 +340,43 @@ def test_a_variant_of_a_recipe_trains_on_its_data_with_its_schedule():
     assert float(gan.g_optimizer.learning_rate) < 1e-3
     with pytest.raises(gankit.UnknownNameError, match="best-ring9"):
         gankit.train_recipe("best-ring9")
+
+
+def test_more_steps_than_the_recipes_own_pass_through_its_model_then_polish_it():
+    """Past a recipe's own steps the schedule does not stretch: the longer run is the
+    recipe's own run up to its steps (same rates, same weights), then goes on at the final
+    rates with R1 still taken, so more steps cannot undo what the schedule built."""
+    import dataclasses
+
+    def build(seed):
+        return gankit.recipes.toy_gan(seed, "ring8", hidden=(16,), d_hidden=(16,),
+                                      steps_per_execution=20, lr=(1e-3, 1e-3))
+
+    recipe = dataclasses.replace(gankit.get_recipe("best-ring8"), build=build, steps=60)
+
+    def run(steps):
+        seen = {"lr": [], "r1": None, "at_60": None}
+
+        class Watch(gankit.callbacks.Callback):
+            def on_train_batch_end(self, batch, logs=None):
+                gan = self.watched
+                seen["lr"].append(round(float(gan.g_optimizer.learning_rate), 9))
+                if int(gan.g_optimizer.iterations) == 60:
+                    seen["at_60"] = [w.copy() for w in gan.generator.get_weights()]
+
+        r1 = [c for c in recipe.schedule(gankit.StepBudget(1), np.zeros((8, 2)))
+              if type(c).__name__ == "LazyR1"]
+        assert r1 and r1[0].until == 1.0          # best-ring8 keeps R1 on to the end
+        gan, report = gankit.train_recipe(recipe, steps=steps, progress=False,
+                                          callbacks=[Watch()])
+        return gan, report, seen
+
+    _, own, short = run(60)
+    gan, long_report, long = run(120)
+    assert own["steps"] == 60 and long_report["steps"] == 120
+    assert long["lr"][:3] == short["lr"]                     # the recipe's own schedule...
+    assert all(np.array_equal(a, b) for a, b in zip(long["at_60"], short["at_60"]))
+    final = round(1e-3 * recipe.decay_to, 9)                 # a fifth for best-ring8
+    assert long["lr"][3:] == [final] * 3                     # ...then its final rate
+    # R1 went on past the recipe's steps: more D updates than G updates beyond 1 per step
+    assert int(gan.d_optimizer.iterations) > 120
