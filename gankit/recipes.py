@@ -45,16 +45,18 @@ class Recipe:
     # minutes gave on the 2-core machine the recipe was tuned on
     steps: int = dataclasses.field(kw_only=True)
 
-    def schedule(self, budget, x, seed=0):
+    def schedule(self, budget, x, seed=0, run=None):
         """The callbacks that change training as ``budget`` (a StepBudget, or a TimeBudget)
         runs out: the learning rates' decay and the R1 penalty, if the recipe has them.
-        ``x`` is the real data the R1 steps draw from."""
+        ``x`` is the real data the R1 steps draw from. ``run``: the budget of the whole
+        run, when it goes on past ``budget``: an R1 kept to the end keeps to its end."""
         cbs = []
         if self.decay_from is not None:
             cbs.append(DecayLearningRates(budget, start=self.decay_from, to=self.decay_to))
         if self.r1 is not None:
             gamma, until = self.r1
-            cbs.append(LazyR1(x, gamma, budget, until=until, batch_size=self.batch_size,
+            end = run if run is not None and until == 1.0 else budget
+            cbs.append(LazyR1(x, gamma, end, until=until, batch_size=self.batch_size,
                               seed=seed))
         return cbs
 

@@ -61,14 +61,24 @@ class StepBudget(_Budget):
 
     The recipes' schedules follow one (``DecayLearningRates``, ``LazyR1``): the same
     steps give the same run on a fast machine and a slow or busy one, where a
-    wall-clock budget would give each a different number of updates.
+    wall-clock budget would give each a different number of updates. ``stop=False``
+    makes it only a clock for a schedule, in a run that goes on past it
+    (``train_recipe`` with more steps than the recipe's own).
     """
 
-    def __init__(self, steps):
+    def __init__(self, steps, stop=True):
         super().__init__()
         if int(steps) < 1:
             raise BadInputError(f"steps should be 1 or more; got {steps}.")
         self.total = int(steps)
+        self.stop = bool(stop)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.stop:
+            super().on_train_batch_end(batch, logs)
+        else:
+            self._counted += steps_in_call(self, batch)
+            self.steps = steps_done(self.watched, self._counted) - self._first
 
     @property
     def fraction(self):

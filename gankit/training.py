@@ -4,9 +4,8 @@ Ctrl-C that keeps what was learned, and a save that never spoils the last good f
 The schedule (the learning rates' decay, when R1 stops) follows the steps, not the
 clock, so a faster machine trains the same model sooner instead of a different one;
 ``minutes`` only caps the time. Fewer steps than the recipe's own shrink the schedule;
-more keep its phase at full rates as it is and give the extra steps to the rates' fall.
+more run it as at the recipe's own steps, then go on at its final rates.
 """
-import dataclasses
 import math
 import time
 
@@ -20,17 +19,6 @@ from .schedule import ProgressBar, StepBudget, TimeBudget
 from .settings import seed_everything
 
 
-def settling(recipe, steps):
-    """The recipe whose schedule ``steps`` follow. Up to the recipe's own steps, its own,
-    shrunk to them. Past them, the phase at full rates keeps its own length and the extra
-    steps all go to the fall of the rates: stretched whole, a long phase at full rates lost
-    modes that it had found (best-grid25 at twice its steps), and a long tail at the final
-    rates let the modes spread (best-ring8)."""
-    if steps <= recipe.steps or recipe.decay_from is None:
-        return recipe
-    return dataclasses.replace(recipe, decay_from=recipe.decay_from * recipe.steps / steps)
-
-
 def train_recipe(name, minutes=None, seed=0, out=None, progress=True, callbacks=(),
                  devices=1, steps=None):
     """Train recipe ``name`` for its number of steps (or ``steps``); save to ``out``.
@@ -40,8 +28,8 @@ def train_recipe(name, minutes=None, seed=0, out=None, progress=True, callbacks=
     data with the same schedule, as the benchmarks compare them.
 
     The recipe's schedule follows the steps, so the result does not depend on the speed
-    of the machine. ``steps`` below the recipe's own shrinks the schedule; above, the
-    extra steps go to the fall of the rates (:func:`settling`); ``minutes`` caps the
+    of the machine. ``steps`` below the recipe's own shrinks the schedule; above, the run
+    passes through the recipe's own model and goes on at its final rates; ``minutes`` caps the
     wall-clock time (training stops there, part way through the schedule). Ctrl-C
     stops early and still saves. ``devices``: a number or "all", to train data-parallel
     (gankit.devices); the recipe's batch is the global batch, split across them, so the
@@ -73,9 +61,13 @@ def train_recipe(name, minutes=None, seed=0, out=None, progress=True, callbacks=
                                 f"{n} devices cannot share equally: choose a divisor of it.")
         gan = recipe.build(seed)
         budget = StepBudget(planned)
+        # Past the recipe's own steps the schedule does not stretch: it runs as at the
+        # recipe's own steps, and the extra steps go on at its final rates (R1 still on),
+        # so the run passes through the recipe's own model and only polishes it further.
+        clock = budget if planned <= recipe.steps else StepBudget(recipe.steps, stop=False)
         cap = [] if minutes is None else [TimeBudget(minutes)]
-        cbs = [budget, *cap, *settling(recipe, planned).schedule(budget, x, seed),
-               *callbacks] + (
+        cbs = [budget, *([] if clock is budget else [clock]), *cap,
+               *recipe.schedule(clock, x, seed, run=budget), *callbacks] + (
             [ProgressBar(budget, desc=name)] if progress else [])
         start = time.perf_counter()
         # conditional GANs learn from (images, labels), translation GANs from two piles
