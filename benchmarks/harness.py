@@ -98,10 +98,10 @@ def variant(recipe, **changes):
 def train(recipe, seed=0, steps=None, minutes=None, callbacks=(), out=None):
     """Train ``recipe`` (a name, or a Recipe such as ``variant`` makes) through
     ``gankit.train_recipe``, without a progress bar: its own steps, or ``steps`` (fewer
-    shrink the schedule, more go on at its final rates); ``minutes`` caps the time. Returns (gan, report):
-    train_recipe's report (steps, planned_steps, schedule_done, seconds of training,
-    samples_per_second) and ``wall_seconds``, the whole call with loading the data,
-    building and compiling."""
+    shrink the schedule, more let its rates fall on toward 0); ``minutes`` caps the time.
+    Returns (gan, report): train_recipe's report (steps, planned_steps, schedule_done,
+    seconds of training, samples_per_second) and ``wall_seconds``, the whole call with
+    loading the data, building and compiling."""
     import gankit
 
     start = time.perf_counter()

@@ -130,6 +130,19 @@ def parts(out, n, call):
     return out
 
 
+def generator_images(G, latent_dim, expected, call, hint):
+    """G's images for 4 wide noise vectors (std 5, to reach the tanh's ends), checked to
+    be numbers of shape ``expected`` (what ``call`` should give) within [-1, 1];
+    ``hint`` says how to keep them there."""
+    z = np.random.default_rng(0).normal(0, 5, (4, latent_dim)).astype("float32")
+    images = numbers(G(z, training=False), "G(z)")
+    shape(images, expected, call)
+    if np.abs(images).max() > 1:
+        raise AssertionError(f"G's pixels should lie in [-1, 1]; they reach "
+                             f"{np.abs(images).max():.2f}. {hint}")
+    return images
+
+
 def random_images(n, size=28, seed=0):
     """n random images in [-1, 1] (no data set needed)."""
     return np.random.default_rng(seed).uniform(-1, 1, (n, size, size, 1)).astype("float32")

@@ -6,7 +6,7 @@
     python -m gankit sample runs/dcgan.keras --n 64 --out samples.npz --seed 1
 
 ``train`` runs the recipe's own number of steps (``--steps`` to change it: fewer shrink
-the schedule, more go on at its final rates); ``--minutes`` caps the time and says how far
+the schedule, more let its rates fall on toward 0); ``--minutes`` caps the time and says how far
 through the schedule the run got.
 
 ``sample`` writes ``images`` (N, H, W, C) float32 in [-1, 1] for image
@@ -173,7 +173,7 @@ def build_parser():
                         "(default: no cap)")
     t.add_argument("--steps", type=_steps, default=None,
                    help="train for this many steps: fewer than the recipe's own shrink its "
-                        "schedule, more go on at its final rates (default: the recipe's own, "
+                        "schedule, more let its rates fall on toward 0 (default: the recipe's own, "
                         "listed by `recipes`)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--out", required=True, help="where to save the model (a .keras file)")

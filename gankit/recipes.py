@@ -52,7 +52,8 @@ class Recipe:
         run, when it goes on past ``budget``: an R1 kept to the end keeps to its end."""
         cbs = []
         if self.decay_from is not None:
-            cbs.append(DecayLearningRates(budget, start=self.decay_from, to=self.decay_to))
+            cbs.append(DecayLearningRates(budget, start=self.decay_from, to=self.decay_to,
+                                          run=run))
         if self.r1 is not None:
             gamma, until = self.r1
             end = run if run is not None and until == 1.0 else budget

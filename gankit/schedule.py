@@ -95,15 +95,19 @@ class DecayLearningRates(Callback):
     value. The rates are put back when training ends, so a later ``fit`` starts
     where this one started. ``budget`` is a :class:`StepBudget` or a
     :class:`TimeBudget` (anything with a ``fraction`` from 0 to 1 will do).
+    ``run``: the StepBudget of a run that goes on past ``budget``; over its extra
+    steps the rates go on falling, from ``to`` to 0, so the extra steps only
+    settle the model that ``budget``'s schedule reached.
     """
 
-    def __init__(self, budget, start=0.5, to=0.0):
+    def __init__(self, budget, start=0.5, to=0.0, run=None):
         super().__init__()
         if not 0.0 <= start < 1.0 or not 0.0 <= to <= 1.0:
             from .errors import BadInputError
 
             raise BadInputError(f"start should be in [0, 1) and to in [0, 1]; got {start}, {to}.")
         self.budget, self.start, self.to = budget, float(start), float(to)
+        self.run = None if run is budget else run
         self._rates = []
 
     def _optimizers(self):
@@ -122,6 +126,9 @@ class DecayLearningRates(Callback):
 
     def on_train_batch_begin(self, batch, logs=None):
         m = self.factor(self.budget.fraction)
+        if self.run is not None and self.run.total > self.budget.total:
+            past = self.run.steps - self.budget.total
+            m *= min(1.0, max(0.0, 1.0 - past / (self.run.total - self.budget.total)))
         if m < 1.0:
             if keras.backend.backend() == "jax":
                 self.model  # JAX: reading it copies fit()'s state into the variables,

@@ -4,7 +4,8 @@ Ctrl-C that keeps what was learned, and a save that never spoils the last good f
 The schedule (the learning rates' decay, when R1 stops) follows the steps, not the
 clock, so a faster machine trains the same model sooner instead of a different one;
 ``minutes`` only caps the time. Fewer steps than the recipe's own shrink the schedule;
-more run it as at the recipe's own steps, then go on at its final rates.
+more run it as at the recipe's own steps, then let the rates fall on from their final
+values toward 0, so the extra steps settle that model instead of moving it on.
 """
 import math
 import time
@@ -29,7 +30,7 @@ def train_recipe(name, minutes=None, seed=0, out=None, progress=True, callbacks=
 
     The recipe's schedule follows the steps, so the result does not depend on the speed
     of the machine. ``steps`` below the recipe's own shrinks the schedule; above, the run
-    passes through the recipe's own model and goes on at its final rates; ``minutes`` caps the
+    passes through the recipe's own model, then its rates fall on toward 0; ``minutes`` caps the
     wall-clock time (training stops there, part way through the schedule). Ctrl-C
     stops early and still saves. ``devices``: a number or "all", to train data-parallel
     (gankit.devices); the recipe's batch is the global batch, split across them, so the
@@ -62,8 +63,9 @@ def train_recipe(name, minutes=None, seed=0, out=None, progress=True, callbacks=
         gan = recipe.build(seed)
         budget = StepBudget(planned)
         # Past the recipe's own steps the schedule does not stretch: it runs as at the
-        # recipe's own steps, and the extra steps go on at its final rates (R1 still on),
-        # so the run passes through the recipe's own model and only polishes it further.
+        # recipe's own steps, and over the extra steps the rates fall on from their final
+        # values to 0 (R1 still on), so the run passes through the recipe's own model and
+        # only settles it: at the final rates themselves the ring's modes spread out again.
         clock = budget if planned <= recipe.steps else StepBudget(recipe.steps, stop=False)
         cap = [] if minutes is None else [TimeBudget(minutes)]
         cbs = [budget, *([] if clock is budget else [clock]), *cap,
