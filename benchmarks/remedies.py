@@ -24,48 +24,12 @@ import numpy as np
 
 import gankit
 from gankit import recipes
+from gankit.remedies import BEST, REMEDIES, image_options
 
-try:
-    from . import harness  # imported as benchmarks.remedies (lesson 10)
-except ImportError:
-    import harness  # run as a script
-
-# name -> keyword arguments of gankit.recipes.toy_gan / fashion_gan
-REMEDIES = {
-    "GAN, non-saturating (baseline)": {},
-    "GAN, minimax (saturating)": {"loss": "minimax"},
-    "LSGAN": {"loss": "least-squares"},
-    "WGAN, weight clipping": {"loss": "wasserstein", "clip_weights": 0.01, "d_steps": 5,
-                              "lr": (5e-5, 5e-5), "optimizer": "rmsprop"},
-    "WGAN-GP": {"loss": "wasserstein", "gradient_penalty": 10.0, "d_steps": 5,
-                "lr": (1e-4, 1e-4), "betas": (0.0, 0.9)},
-    "hinge + spectral norm": {"loss": "hinge", "d_norm": "spectral", "lr": (2e-4, 2e-4),
-                              "betas": (0.5, 0.999)},
-    "TTUR (D 4e-4, G 1e-4)": {"lr": (4e-4, 1e-4)},
-    "one-sided label smoothing 0.1": {"label_smoothing": 0.1},
-    "instance noise 0.05": {"instance_noise": 0.05},
-    "minibatch std-dev": {"minibatch_std": True},
-    "PacGAN2 (packing)": {"pack": 2},
-    "course best (best-* recipes)": recipes.BEST_TOY,
-}
-BEST = "course best (best-* recipes)"  # trained as the best-* recipe: its batch, its decay
+import harness
 
 PACGAN = {"ring8": "GAN 6.3 / 98.2, PacGAN2 7.9 / 95.6, PacGAN4 7.8 / 95.9",
           "grid25": "GAN 17.3 / 94.8, PacGAN2 23.8 / 91.3, PacGAN4 24.8 / 93.6"}
-
-
-def image_options(options):
-    """The image version of a remedy: the dcgan-fashion rate 4e-4 unless the remedy sets
-    its own; TTUR's rates become 4e-4 for D and 2e-4 for G (1e-4 on points); WGAN-GP needs
-    a critic without batch norm; packing puts the packed images side by side as channels."""
-    options = {k: v for k, v in options.items() if k not in ("latent_dim", "choices")}
-    if options.get("gradient_penalty"):
-        options.setdefault("d_norm", "layer")
-    if "lr" not in options:
-        options["lr"] = (4e-4, 4e-4)  # the dcgan-fashion rate, not PacGAN's 2D one
-    elif options["lr"] == (4e-4, 1e-4):
-        options["lr"] = (4e-4, 2e-4)
-    return options
 
 
 def train(recipe, seed, steps):

@@ -66,6 +66,15 @@ def test_prose_figures_come_from_the_run_or_name_their_source(path):
         "\n".join(f"  cell {i}: {fig!r} in: {sentence}" for i, fig, sentence in found)
 
 
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name[:2])
+def test_lessons_take_what_they_need_from_gankit_not_from_benchmarks(path):
+    """A student's copy of the course need not hold benchmarks/: what a lesson runs lives
+    in gankit (lesson 10's remedies are gankit.remedies)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert not re.search(r"^\s*(from|import)\s+benchmarks\b|sys\.path", code, re.M), path.name
+
+
 def test_quizzes_show_no_answers_before_the_student_answers():
     for path in LESSONS:
         text = path.read_text(encoding="utf-8")
