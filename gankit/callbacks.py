@@ -1,5 +1,6 @@
 """Keras callbacks for GAN training: counting steps (Keras may run several per call),
-stopping a run that diverges, snapshots of the samples, and KID as training goes.
+stopping a run that diverges, snapshots of the samples, and what changes as training
+goes: KID, a 2D mixture's modes, each step's losses.
 
 Pass them to ``gan.fit(..., callbacks=[...])``. Budgets, schedules and the progress bar
 are in gankit.schedule; the live picture in gankit.live.
@@ -8,6 +9,7 @@ import math
 import time
 
 import keras
+import numpy as np
 
 from .errors import BadInputError, TrainingDivergedError
 
@@ -169,6 +171,65 @@ class Snapshots(_EveryNSteps):
         self.take()
 
 
+class ModeCounter(_EveryNSteps):
+    """Counts a 2D mixture's modes while G trains: the instrument of lesson 09.
+
+    At the start, every ``every`` steps and at the end it draws ``n`` samples from the
+    same noise and appends to ``steps``, ``modes`` (captured, PacGAN's rules:
+    ``gankit.mode_stats``), ``quality`` (% high quality), ``shares`` (each mode's share
+    of the samples nearest to it, good or not: what shows G *moving* between modes) and
+    ``samples`` (the first 500, to draw).
+    """
+
+    def __init__(self, dataset, every=100, n=2500, seed=0):
+        super().__init__()
+        from .data import MIXTURES
+
+        if dataset not in MIXTURES:
+            raise BadInputError(f"ModeCounter counts the modes of {sorted(MIXTURES)}; "
+                                f"got {dataset!r}.")
+        if int(every) < 1:
+            raise BadInputError(f"every should be 1 or more steps; got {every!r}.")
+        self.dataset, self.every, self.n, self.seed = dataset, int(every), int(n), seed
+        self.centers = MIXTURES[dataset][0]
+        self.steps, self.modes, self.quality, self.shares, self.samples = [], [], [], [], []
+        self._step = 0
+
+    def measure(self):
+        """Count now (the same noise each time) and append to the lists."""
+        from .metrics import mode_stats
+
+        points = np.asarray(self.model.generate(self.n, seed=self.seed))
+        stats = mode_stats(points, self.dataset)
+        nearest = np.linalg.norm(points[:, None] - self.centers[None], axis=-1).argmin(1)
+        self.steps.append(self._step)
+        self.modes.append(stats["modes"])
+        self.quality.append(100 * stats["high_quality"])
+        self.shares.append(np.bincount(nearest, minlength=len(self.centers)) / self.n)
+        self.samples.append(points[:500])
+
+    @property
+    def _records(self):
+        return [(step,) for step in self.steps]
+
+    def _record(self):
+        self.measure()
+
+
+class StepLog(Callback):
+    """Each step's own logs (d_loss, g_loss, D(x), D(G(z))...) in ``history``, a dict of
+    lists: Keras logs running means over the epoch, and this undoes that
+    (:func:`step_values`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.history, self._prev = {}, {}
+
+    def on_train_batch_end(self, batch, logs=None):
+        for key, value in step_values(batch, logs, self._prev).items():
+            self.history.setdefault(key, []).append(value)
+
+
 def step_values(batch, logs, prev):
     """Each step's own values from the running means Keras logs within an epoch:
     v_n = n * mean_n - (n - 1) * mean_(n-1). ``prev`` (a dict) keeps the last means.
@@ -254,5 +315,5 @@ class KIDMonitor(_EveryNSteps):
             logs["kid"] = self.latest
 
 
-__all__ = ["Callback", "DivergenceGuard", "Snapshots", "KIDMonitor",
+__all__ = ["Callback", "DivergenceGuard", "Snapshots", "KIDMonitor", "ModeCounter", "StepLog",
            "steps_done", "steps_per_call", "steps_in_call", "step_values", "in_notebook"]

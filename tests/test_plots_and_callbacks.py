@@ -122,6 +122,27 @@ def test_callbacks_count_steps_when_keras_runs_them_in_groups(tiny_gan):
     assert len(live.history["d_loss"]) == 4  # one value per group of 4 steps
 
 
+def test_mode_counter_and_step_log_record_every_step_in_steps(tiny_gan):
+    # lesson 09's instruments: modes counted at the start, every 8 steps and at the end;
+    # each step's own losses, whose mean is Keras's running mean over the epoch
+    gan = tiny_gan()
+    gan.compile(gan.d_optimizer, gan.g_optimizer, steps_per_execution=4)
+    counter = gankit.callbacks.ModeCounter("ring8", every=8, n=500, seed=0)
+    log = gankit.callbacks.StepLog()
+    history = gan.fit(gankit.ring8(1280, seed=0), batch_size=64, epochs=1, verbose=0,
+                      callbacks=[counter, log])
+    assert counter.steps == [0, 8, 16, 20]
+    assert len(counter.modes) == len(counter.quality) == len(counter.shares) == 4
+    assert all(0 <= m <= 8 for m in counter.modes) and counter.samples[0].shape == (500, 2)
+    assert np.allclose([s.sum() for s in counter.shares], 1.0)
+    assert counter.modes[-1] == gankit.mode_stats(gan.generate(500, seed=0), "ring8")["modes"]
+    assert len(log.history["d_loss"]) == 5      # one value per group of 4 steps
+    assert np.mean(log.history["d_loss"]) == pytest.approx(history.history["d_loss"][-1],
+                                                           rel=1e-4)
+    with pytest.raises(gankit.BadInputError, match="ring8"):
+        gankit.callbacks.ModeCounter("ring9")
+
+
 def test_step_values_undo_running_means_over_groups():
     from gankit.callbacks import step_values
 
