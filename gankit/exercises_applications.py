@@ -1,5 +1,5 @@
-"""Checks of the exercises of lessons 12-16: pyramids and super-resolution, image-to-image
-translation, video and text to image, what GANs are for, the closing lesson.
+"""Checks of the exercises of lessons 12-17: pyramids and super-resolution, image-to-image
+translation, video, text to image, what GANs are for, the closing lesson.
 
 Each check is registered in gankit.exercises (which imports this module) and is
 deterministic: it compares an answer with gankit's own implementation, a closed form
@@ -173,7 +173,9 @@ def _motion(motion):
                     "misses it.")
 
 
-@exercise("14.2")
+# --- Lesson 15 --------------------------------------------------------------------------
+
+@exercise("15.1")
 def _gan_cls(gan_cls_d_loss):
     from .losses import minimax_d_loss
 
@@ -189,7 +191,7 @@ def _gan_cls(gan_cls_d_loss):
     return "At 0.5 it is the paper's loss: 1 for the real pair, 1/2 for each fake kind."
 
 
-@exercise("14.3")
+@exercise("15.2")
 def _compose(compose):
     import keras
 
@@ -219,9 +221,9 @@ def _compose(compose):
             "with activation='tanh' it would only be close.")
 
 
-# --- Lesson 15 --------------------------------------------------------------------------
+# --- Lesson 16 --------------------------------------------------------------------------
 
-@exercise("15.1")
+@exercise("16.1")
 def _mixed_batches(mixed_batches):
     import keras
 
@@ -250,7 +252,7 @@ def _mixed_batches(mixed_batches):
                 why="Each label must stay with its image.")
 
 
-@exercise("15.2")
+@exercise("16.2")
 def _auroc_pairs(auroc_pairs):
     from .anomaly import auroc
 
@@ -268,7 +270,7 @@ def _auroc_pairs(auroc_pairs):
     return "The same number as the rank formula of the lesson, with n_pos x n_neg comparisons."
 
 
-@exercise("15.3")
+@exercise("16.3")
 def _anogan_score(feature_model, anogan_scores):
     import keras
     from keras import ops
@@ -300,9 +302,9 @@ def _anogan_score(feature_model, anogan_scores):
                 "difference of D's features, one score per image.")
 
 
-# --- Lesson 16 --------------------------------------------------------------------------
+# --- Lesson 17 --------------------------------------------------------------------------
 
-@exercise("16.1")
+@exercise("17.1")
 def _evidence(difference_with_se, survives):
     def ref(a, b):
         a, b = np.asarray(a, float), np.asarray(b, float)
@@ -324,7 +326,7 @@ def _evidence(difference_with_se, survives):
     return "Three seeds pin a mean down to about its standard error, no better."
 
 
-@exercise("16.2")
+@exercise("17.2")
 def _diffusion(ddpm_alpha_bar, add_noise):
     betas = np.linspace(1e-4, 0.02, 1000)
     ref = np.cumprod(1 - betas)
@@ -346,7 +348,7 @@ def _diffusion(ddpm_alpha_bar, add_noise):
             "is left, and the sampler must undo all 1,000 steps, one network pass each.")
 
 
-@exercise("16.3")
+@exercise("17.3")
 def _sharpness(sharpness):
     from .srgan import upsample
     from .pix2pix import downsample

@@ -414,7 +414,7 @@ RECIPES.update({r.name: r for r in VIDEO})
 # --- end of lesson 14's recipes ---
 
 
-# --- Text to image (lesson 14) -----------------------------------------------------------
+# --- Text to image (lesson 15) -----------------------------------------------------------
 
 def _captioned_scenes(seed):
     from .captions import encode_captions, shape_scenes
@@ -428,7 +428,7 @@ def text2image_shapes(seed=0, name="text2image-shapes", mismatch_weight=0.5, int
     """A compiled GAN-CLS (with GAN-INT) for 16x16 captioned scenes, on a text encoder
     trained here first (a few seconds) to name the attributes of captions. It learns from
     text alone, captions of the whole grammar: one that learnt from the training captions
-    only reads "red square" with the wrong colour (lesson 14). D also has a colour-blind
+    only reads "red square" with the wrong colour (lesson 15). D also has a colour-blind
     attribute critic, and G also learns on imagined captions of the whole grammar: with
     both, G draws most held-out pairs right; without, few (benchmarks/README.md,
     "Composing: a colour-blind attribute critic and imagined captions")."""
@@ -450,7 +450,7 @@ TEXT_TO_IMAGE = [
            "shape-scenes", 64, lambda s: text2image_shapes(s), _captioned_scenes, steps=2000),
 ]
 RECIPES.update({r.name: r for r in TEXT_TO_IMAGE})
-# --- end of lesson 14's text-to-image recipes ---
+# --- end of lesson 15's recipes ---
 
 
 def get_recipe(name):

@@ -95,7 +95,7 @@ def test_every_page_of_the_site_works_offline(site, page):
     url, out = site
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")
                    if not p.relative_to(out).parts[0].startswith("_"))
-    assert "index.html" in pages and len(pages) >= 17 + 5 + 1
+    assert "index.html" in pages and len(pages) >= 18 + 5 + 1
     problems = []
     for name in pages:
         outside, failed = _visit(page, f"{url}/{name}")

@@ -1,4 +1,4 @@
-"""Lesson 14, worked solutions. Try each exercise in the lesson first, then compare.
+"""Lesson 15, worked solutions. Try each exercise in the lesson first, then compare.
 
 Each ``exercise_N()`` returns what the lesson's check cell takes; ``mistake_N()`` a typical
 wrong answer that the check refuses (the tests run both: tests/test_exercises.py).
@@ -8,38 +8,9 @@ from keras import ops
 
 import gankit
 from gankit import captions as cap       # the scenes, their captions, the text encoder
-from gankit import video
 
 
-# --- Exercise 1: motion statistics, written out ---------------------------------------------
-
-def motion(clips):
-    centres = video.centres_of_mass(clips)              # (N, T, 2): where the sprite is
-    velocity = np.diff(centres, axis=1)                  # (N, T-1, 2): displacement per frame
-    acceleration = np.diff(velocity, axis=1)             # (N, T-2, 2): change of the *vector*
-    speed = np.linalg.norm(velocity, axis=-1).mean()
-    accel = np.linalg.norm(acceleration, axis=-1).mean()
-    return speed, accel, accel / speed                   # relative: not won by moving slowly
-
-
-def exercise_1():
-    clips = gankit.bouncing_sprites(gankit.pick(full=500, smoke=64), seed=1)
-    speed, accel, relative = motion(clips)
-    print(f"real clips: speed {speed:.2f} px/frame, acceleration {accel:.2f}, "
-          f"relative {relative:.2f}")
-    return (motion,)
-
-
-def mistake_1():
-    def motion_by_speed(clips):
-        velocity = np.diff(video.centres_of_mass(clips), axis=1)
-        speeds = np.linalg.norm(velocity, axis=-1)
-        accel = np.abs(np.diff(speeds, axis=1)).mean()   # a bounce keeps the speed: missed
-        return speeds.mean(), accel, accel / speeds.mean()
-    return (motion_by_speed,)
-
-
-# --- Exercise 2: GAN-CLS's discriminator loss, with its weight ------------------------------
+# --- Exercise 1: GAN-CLS's discriminator loss, with its weight ------------------------------
 
 def bce(logits, target):
     return ops.mean(ops.binary_crossentropy(ops.full(ops.shape(logits), target), logits,
@@ -53,14 +24,14 @@ def gan_cls_d_loss(real_right, real_wrong, fake_right, mismatch_weight):
             + (1 - m) * bce(fake_right, 0.0))     # G's image, its sentence: fake
 
 
-def exercise_2():
+def exercise_1():
     scores = np.random.default_rng(0).normal(size=(3, 64, 1)).astype("float32")
     for m in (0.0, 0.5):
         print(f"mismatch_weight {m}: D loss {float(gan_cls_d_loss(*scores, m)):.3f}")
     return (gan_cls_d_loss,)
 
 
-def mistake_2():
+def mistake_1():
     def plain_d_loss(real_right, real_wrong, fake_right, mismatch_weight):
         m = mismatch_weight
         return (bce(real_right, 1.0) + m * bce(real_wrong, 1.0)    # "a real image is real"
@@ -68,7 +39,7 @@ def mistake_2():
     return (plain_d_loss,)
 
 
-# --- Exercise 3: a held-out sentence from seen ones -----------------------------------------
+# --- Exercise 2: a held-out sentence from seen ones -----------------------------------------
 
 def compose(encode):
     red_circle, green_square, green_circle = encode([
@@ -79,7 +50,7 @@ def compose(encode):
     return red_circle + green_square - green_circle
 
 
-def exercise_3():
+def exercise_2():
     _, text, text_attributes = cap.shape_scenes(2048, seed=30, which="all")
     encoder, _ = cap.train_text_encoder(text, text_attributes, seed=0,
                                         epochs=gankit.pick(full=5, smoke=1))
@@ -89,7 +60,7 @@ def exercise_3():
     return (compose,)
 
 
-def mistake_3():
+def mistake_2():
     def compose_sum(encode):                 # red + square, without removing the shared part
         red_circle, green_square = encode(["a big red circle on the left",
                                            "a big green square on the left"])
