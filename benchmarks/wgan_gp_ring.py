@@ -1,0 +1,46 @@
+"""WGAN-GP on the ring of 8 Gaussians: the search for a ``wgan-gp-ring8`` recipe.
+
+    python benchmarks/wgan_gp_ring.py --steps 2000 --lr 1e-3 1e-4 --decay-from 0.5
+    python benchmarks/wgan_gp_ring.py --steps 1000 --lr 1e-4 1e-4 --no-decay   # the paper's rate
+
+WGAN-GP at its paper's settings (Gulrajani et al. 2017: the Wasserstein loss, lambda 10 at
+points drawn uniformly between real and fake, 5 critic steps per G step, Adam betas (0, 0.9))
+on best-ring8's networks (G with a discrete choice of 64, three 128-unit layers; a critic of
+three 256-unit layers, no batch statistics), batch 256, with the rates ``--lr`` (critic, G)
+falling linearly from ``--decay-from`` of the steps to ``--decay-to`` times their value.
+Prints modes, % high quality and the spread per seed, counted as PacGAN counts (2,500
+samples of G's own). A script that prints figures, not a test.
+"""
+import harness
+
+
+def main():
+    p = harness.parser(__doc__, steps=2000)
+    p.add_argument("--lr", type=float, nargs=2, default=(1e-4, 1e-4), metavar=("CRITIC", "G"))
+    p.add_argument("--decay-from", type=float, default=0.5)
+    p.add_argument("--decay-to", type=float, default=0.0)
+    p.add_argument("--no-decay", action="store_true")
+    p.add_argument("--no-g-batch-norm", action="store_true")
+    args = harness.parse(p)
+    from gankit.recipes import toy_gan
+
+    options = dict(loss="wasserstein", gradient_penalty=10.0, d_steps=5, lr=tuple(args.lr),
+                   betas=(0.0, 0.9), hidden=(128, 128, 128), d_hidden=(256, 256, 256),
+                   g_batch_norm=not args.no_g_batch_norm, choices=64, steps_per_execution=20,
+                   jit_compile=True)
+    recipe = harness.variant("best-ring8", name="wgan-gp-ring8 (search)", batch_size=256,
+                             decay_from=None if args.no_decay else args.decay_from,
+                             decay_to=args.decay_to, r1=None, steps=args.steps,
+                             build=lambda s: toy_gan(s, "ring8", "wgan-gp-ring8", **options))
+    print(harness.machine(args), flush=True)
+    table = harness.Table("seed", "steps", "seconds", "modes", "% high quality", "spread",
+                          title=f"WGAN-GP on ring8, rates {args.lr[0]:g} / {args.lr[1]:g}")
+    for seed in args.seeds:
+        gan, report = harness.train(recipe, seed)
+        s = harness.mode_scores(gan.generate(2500, seed=seed), "ring8")
+        table.row(seed, f"{report['steps']:,}", f"{report['wall_seconds']:.0f}", s["modes"],
+                  f"{s['hq']:.1f}", f"{s['spread']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
