@@ -129,15 +129,19 @@ def build(out=OUT):
         shutil.copy(ROOT / "benchmarks" / "README.md", src / "benchmarks" / "README.md")
         student_versions(src)
         api_pages(src)
-        if out.exists():
-            shutil.rmtree(out)
         warnings = pathlib.Path(tmp) / "warnings.txt"
+        # built in the temporary folder, then moved: MyST-NB leaves its working files
+        # (jupyter_execute/) beside the output folder, which must not be the repository
+        html = pathlib.Path(tmp) / "build" / "html"
         cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-c", str(HERE),
-               "-w", str(warnings), str(src), str(out)]
+               "-w", str(warnings), str(src), str(html)]
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"The site did not build (sphinx exited with {done.returncode}):"
                              f"\n{done.stderr[-3000:]}")
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.move(str(html), str(out))
         return warnings.read_text(encoding="utf-8").splitlines()
 
 

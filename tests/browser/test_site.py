@@ -30,6 +30,8 @@ def site(tmp_path_factory):
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     assert "The course's website:" in done.stdout and (out / "index.html").exists()
+    # nothing left beside the site (MyST-NB's jupyter_execute/ once landed in the repository)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["_site"]
     handler = functools.partial(_QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
