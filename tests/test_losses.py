@@ -81,3 +81,67 @@ def test_bad_loss_settings():
         losses.check_smoothing("wasserstein", 0.1)
     with pytest.raises(gankit.BadInputError, match=r"\[0, 0.5\)"):
         losses.check_smoothing("minimax", 0.7)
+
+
+# --- DiffAugment (gankit.diffaugment): the same augmentation for real and fake ------------
+
+def test_diffaugment_keeps_shapes_and_lets_gradients_through():
+    from gankit.diffaugment import diff_augment
+
+    x = np.random.default_rng(0).uniform(-1, 1, (4, 8, 8, 3)).astype("float32")
+    weights = np.random.default_rng(1).normal(size=x.shape).astype("float32")
+    for policy in ("color", "translation", "cutout", "color,translation,cutout"):
+        seed = keras.random.SeedGenerator(0)
+        out = ops.convert_to_numpy(diff_augment(x, policy, seed=seed))
+        assert out.shape == x.shape and np.isfinite(out).all(), policy
+        # v * 1.0: a tensor, as in a training step (Keras's take_along_axis on TensorFlow
+        # does not take the tf.Variable that grads() differentiates against)
+        _, (g,) = grads(lambda v: ops.sum(ops.multiply(diff_augment(v * 1.0, policy, seed=seed),
+                                                       weights)), x)
+        # G learns through it: the gradient reaches the images, except where cut out
+        assert np.isfinite(g).all() and np.abs(g).sum() > 0, policy
+    assert np.array_equal(ops.convert_to_numpy(diff_augment(x, "")), x)
+
+
+def test_diffaugment_operations_do_what_the_paper_says():
+    from gankit import diffaugment as da
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (16, 8, 8, 3)).astype("float32")
+    seed = keras.random.SeedGenerator(0)
+    shift = ops.convert_to_numpy(da.brightness(x, seed)) - x
+    per_image = shift.reshape(16, -1)
+    assert np.allclose(per_image, per_image[:, :1], atol=1e-6)       # one shift per image
+    assert np.abs(per_image).max() <= 0.5 and np.unique(per_image[:, 0].round(4)).size > 8
+    assert np.allclose(ops.convert_to_numpy(da.contrast(x, seed)).mean(axis=(1, 2, 3)),
+                       x.mean(axis=(1, 2, 3)), atol=1e-5)             # the mean stays
+    assert np.allclose(ops.convert_to_numpy(da.saturation(x, seed)).mean(-1), x.mean(-1),
+                       atol=1e-5)
+    grey = x[..., :1]
+    assert np.allclose(ops.convert_to_numpy(da.saturation(grey, seed)), grey)
+    # translation: a single lit pixel moves by at most 1/8 of the size, and stays whole
+    dot = np.zeros((16, 8, 8, 1), "float32")
+    dot[:, 4, 4] = 1.0
+    moved = ops.convert_to_numpy(da.translation(dot, seed))
+    assert np.allclose(moved.sum(axis=(1, 2, 3)), 1.0)
+    rows, cols = np.nonzero(moved[..., 0].reshape(16, 8, 8).max(2))[1], \
+        np.nonzero(moved[..., 0].reshape(16, 8, 8).max(1))[1]
+    assert np.abs(rows - 4).max() <= 1 and np.abs(cols - 4).max() <= 1
+    assert len(set(zip(rows, cols))) > 1                                # images move apart
+    # cutout: a square of half the size (clipped at the edge) set to 0, the rest kept
+    ones = np.ones((16, 8, 8, 1), "float32")
+    cut = ops.convert_to_numpy(da.cutout(ones, seed))[..., 0]
+    zeros = (cut == 0).sum(axis=(1, 2))
+    assert np.isin(cut, [0.0, 1.0]).all() and (zeros > 0).all() and (zeros <= 16).all()
+    for image in cut == 0:
+        r, c = np.nonzero(image)
+        assert image[r.min():r.max() + 1, c.min():c.max() + 1].all()   # one rectangle
+
+
+def test_diffaugment_names_what_it_expects():
+    from gankit.diffaugment import diff_augment
+
+    with pytest.raises(gankit.UnknownNameError, match="translation"):
+        diff_augment(np.zeros((2, 8, 8, 1)), "colour,translaton")
+    with pytest.raises(gankit.BadInputError, match=r"\(N, H, W, C\)"):
+        diff_augment(np.zeros((2, 8, 8)), "cutout")
