@@ -61,10 +61,11 @@ def discriminator_heads(gan, x, batch_size=500):
 
 def refuse_penalty_and_packing(kwargs, model):
     """A D with an extra head (ACGAN's classes, InfoGAN's codes) takes neither."""
-    if kwargs.get("gradient_penalty"):
-        raise BadInputError(
-            f"{model} does not take gradient_penalty: its D has two heads and the penalty "
-            "would constrain only one. Use loss='hinge' with norm='spectral' in D instead.")
+    for key in ("gradient_penalty", "r1", "r2"):
+        if kwargs.get(key):
+            raise BadInputError(
+                f"{model} does not take {key}: its D has two heads and the penalty "
+                "would constrain only one. Use loss='hinge' with norm='spectral' in D instead.")
     if int(kwargs.get("pack", 1)) != 1:
         raise BadInputError(f"{model} judges one image at a time (its extra head names "
                             "each image's class or code), so pack must be 1.")
@@ -125,21 +126,23 @@ class ACGAN(GAN):
         of the fakes (made for the real batch's labels). The fakes are held fixed."""
         G, D = self.generator, self.discriminator
         fake = ops.stop_gradient(G([self.noise(ops.shape(real)[0]), labels], training=True))
-        real_scores, real_logits = D(self.noisy(real), training=True)
-        fake_scores, fake_logits = D(self.noisy(fake), training=True)
+        real_scores, real_logits = D(self.d_view(real), training=True)
+        fake_scores, fake_logits = D(self.d_view(fake), training=True)
         adversarial = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
         classes = class_loss(real_logits, labels) + class_loss(fake_logits, labels)
         logs = {"d_real": self.as_probability(real_scores),
                 "d_fake": self.as_probability(fake_scores),
                 "class_acc": class_hits(real_logits, labels),
-                "fake_class_acc": class_hits(fake_logits, labels)}
+                "fake_class_acc": class_hits(fake_logits, labels),
+                **self.augmentation_logs(real_scores, fake_scores)}
         return adversarial + self.class_weight * classes, logs
 
-    def g_loss(self, batch_size, labels):
+    def g_loss(self, real, labels):
         """G's loss: fool D's score, and have D's class head name the class asked for."""
-        fake = self.generator([self.noise(batch_size), labels], training=True)
-        fake_scores, fake_logits = self.discriminator(self.noisy(fake), training=True)
-        return (self.loss_pair.g_loss(fake_scores)
+        fake = self.generator([self.noise(ops.shape(real)[0]), labels], training=True)
+        fake_scores, fake_logits = self.discriminator(self.d_view(fake), training=True)
+        real_scores = lambda: self.discriminator(self.d_view(real), training=True)[0]  # noqa: E731
+        return (self.g_adversarial(fake_scores, real_scores)
                 + self.class_weight * class_loss(fake_logits, labels)), {}
 
     # --- using the trained model ---------------------------------------------------------

@@ -75,7 +75,7 @@ class AdversarialModel(keras.Model):
     Args:
         generator, discriminator: the two networks.
         loss: a name from ``gankit.LOSSES`` ("minimax", "non-saturating", "least-squares",
-            "hinge", "wasserstein").
+            "hinge", "wasserstein", "relativistic").
         d_steps: discriminator updates per generator update (WGAN uses 5).
         label_smoothing: the real label becomes 1 - label_smoothing (one-sided).
         instance_noise: std of Gaussian noise added to everything D sees; a variable, so it
@@ -215,6 +215,13 @@ class AdversarialModel(keras.Model):
     def noisy(self, x):
         """Instance noise: blur the line between real and fake for D (0 = off)."""
         return x + self.instance_noise * self.normal(ops.shape(x))
+
+    def g_adversarial(self, fake_scores, real_scores):
+        """G's adversarial loss on D's scores for its fakes. ``real_scores``: a function
+        that scores a real batch; it runs only for a paired loss (the relativistic one),
+        the only kind whose G loss reads them, so the others pay nothing for it."""
+        return self.loss_pair.g_loss(fake_scores,
+                                     real_scores() if self.loss_pair.paired else None)
 
     def update_ema(self):
         """Move the averaged generator a small step towards the current one; the decay

@@ -249,6 +249,49 @@ def step_values(batch, logs, prev):
     return values
 
 
+class DScores(_EveryNSteps):
+    """D's verdicts on the images it trains on and on real images it never sees, while it
+    trains: with little data the two part as D learns the training images by heart, the
+    overfitting that ADA reads and DiffAugment prevents.
+
+    At the start, every ``every`` steps and at the end: D's mean score and r_t (the share
+    of images on the real side of the loss's line, ``GAN.score_line``, minus the share on
+    the other) for ``train`` and ``held_out`` (NumPy images), and for as many of G's
+    samples (same noise each time). ``history`` is a list of dicts with ``step``,
+    ``train``, ``held_out``, ``fake``, ``rt_train``, ``rt_held_out``.
+    """
+
+    def __init__(self, train, held_out, every=100, seed=0):
+        super().__init__()
+        self.train, self.held_out = np.asarray(train, "float32"), np.asarray(held_out, "float32")
+        if int(every) < 1 or self.train.shape[1:] != self.held_out.shape[1:]:
+            raise BadInputError(
+                f"DScores wants every >= 1 and training and held-out images of one shape; "
+                f"got every={every!r}, shapes {self.train.shape} and {self.held_out.shape}.")
+        self.every, self.seed = int(every), seed
+        self.history = []
+        self._step = 0
+
+    def measure(self):
+        """Score the three sets now and append to ``history``."""
+        gan = self.model
+        fake = gan.scores(gan.generate(len(self.held_out), seed=self.seed))
+        line = float(np.mean(gan.score_line(fake)))   # the mean fake, for a paired loss
+        row = {"step": self._step, "fake": float(fake.mean())}
+        for name, x in (("train", self.train), ("held_out", self.held_out)):
+            s = gan.scores(x)
+            row[name] = float(s.mean())
+            row[f"rt_{name}"] = float(np.mean(np.sign(s - line)))
+        self.history.append(row)
+
+    @property
+    def _records(self):
+        return [(row["step"],) for row in self.history]
+
+    def _record(self):
+        self.measure()
+
+
 class KIDMonitor(_EveryNSteps):
     """Measures KID while the GAN trains: the losses say who is winning, KID says
     whether the samples are getting better.
@@ -316,4 +359,5 @@ class KIDMonitor(_EveryNSteps):
 
 
 __all__ = ["Callback", "DivergenceGuard", "Snapshots", "KIDMonitor", "ModeCounter", "StepLog",
+           "DScores",
            "steps_done", "steps_per_call", "steps_in_call", "step_values", "in_notebook"]

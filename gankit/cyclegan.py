@@ -124,7 +124,10 @@ class CycleGAN(AdversarialModel):
         """Both generators: fool the critics, come back on a cycle, leave own-domain images be."""
         fake_b, fake_a = self.generator([a, b], training=True)
         sb, sa = self.discriminator([self.noisy(fake_b), self.noisy(fake_a)], training=True)
-        adversarial = self.loss_pair.g_loss(sb) + self.loss_pair.g_loss(sa)
+        rb = ra = None
+        if self.loss_pair.paired:   # a paired loss compares them with D's real scores
+            rb, ra = self.discriminator([self.noisy(b), self.noisy(a)], training=True)
+        adversarial = self.loss_pair.g_loss(sb, rb) + self.loss_pair.g_loss(sa, ra)
         cycle = (_l1(self.g_ba(fake_b, training=True), a)
                  + _l1(self.g_ab(fake_a, training=True), b))
         loss = adversarial + self.cycle_weight * cycle

@@ -24,7 +24,8 @@ from keras import ops
 from . import backend
 from .adversarial import AdversarialModel
 from .errors import BadInputError
-from .losses import gradient_penalty, r1_penalty
+from .diffaugment import diff_augment, policy_names
+from .losses import gradient_penalty, r1_penalty, r2_penalty
 
 
 def num_classes_of(model):
@@ -50,6 +51,17 @@ class GAN(AdversarialModel):
         pack: PacGAN's packing: D judges groups of ``pack`` samples at once (all real or all
             fake), which makes a collapsed G easy to spot. Build D for the packed shape:
             (pack * d,) for points, (H, W, pack * C) for images.
+        r1, r2: gamma of the zero-centred penalties gamma/2 E||grad_x D(x)||^2 at real
+            samples (R1) and at G's samples (R2), in every D step; R3GAN takes both with the
+            relativistic loss (0 = off; ``gankit.LazyR1`` takes R1 lazily instead). They are
+            variables (``r1_gamma``, ``r2_gamma``): ``gankit.DecayPenalties`` lowers them.
+        augment: a DiffAugment policy (``gankit.diffaugment``), e.g.
+            "color,translation,cutout": every image D sees, real or fake, in D's step and in
+            G's, is augmented so; the penalties look at the plain samples. None = off.
+        ada_target: ADA: each augmentation applies with a probability p (the variable
+            ``ada_p``, logged), from 0, raised while D is sure of the real batch,
+            r_t = E[sign D(x)] > ada_target (0.6 in the paper), lowered below it; p moves
+            by 1 over ``ada_images`` images. With augment=None it adapts all three policies.
 
     Fit it on real samples ``x`` or, for a conditional GAN, on ``(x, labels)``.
     """
@@ -57,10 +69,14 @@ class GAN(AdversarialModel):
     takes_gan_options = True
 
     def __init__(self, generator, discriminator, gradient_penalty=0.0, clip_weights=None,
-                 pack=1, **kwargs):
+                 pack=1, r1=0.0, r2=0.0, augment=None, ada_target=None, ada_images=40_000,
+                 **kwargs):
         super().__init__(generator, discriminator, **kwargs)
         if gradient_penalty < 0 or (clip_weights is not None and clip_weights <= 0):
             raise BadInputError("gradient_penalty should be >= 0 and clip_weights > 0 (or None).")
+        if not float(r1) >= 0 or not float(r2) >= 0:
+            raise BadInputError(f"r1 and r2 are the penalties' gamma, 0 (off) or more; got "
+                                f"r1={r1}, r2={r2}. R3GAN's toy runs use about 0.05 to 1.")
         self.gp_weight = float(gradient_penalty)
         self.clip_value = None if clip_weights is None else float(clip_weights)
         self.latent_dim = int(generator.inputs[0].shape[-1])
@@ -71,6 +87,37 @@ class GAN(AdversarialModel):
         self.check_discriminator(discriminator)
         if self.gp_weight:
             self.log_names.append("gp")
+        # R1 and R2: variables only when on, so files saved without them still load
+        self.r1_gamma = self.r2_gamma = None
+        self._initial_gammas = {}
+        for name, gamma in (("r1", r1), ("r2", r2)):
+            if gamma:
+                self._initial_gammas[name] = float(gamma)
+                setattr(self, f"{name}_gamma", keras.Variable(
+                    float(gamma), trainable=False, name=f"{name}_gamma", aggregation="mean"))
+                self.log_names.append(name)
+        self.set_augmentation(augment, ada_target, ada_images)
+
+    def set_augmentation(self, augment, ada_target, ada_images):
+        """Check and keep DiffAugment's policy and ADA's settings (see the class's Args)."""
+        if ada_target is not None and augment is None:
+            augment = "color,translation,cutout"
+        self.augment = None if augment is None else ",".join(policy_names(augment))
+        if self.augment is not None and len(self.sample_shape) != 3:
+            raise BadInputError(
+                f"augment (DiffAugment) changes images (H, W, C); this generator makes "
+                f"samples of shape {self.sample_shape}. Leave augment=None for them.")
+        self.ada_target = None if ada_target is None else float(ada_target)
+        self.ada_images = int(ada_images)
+        self.ada_p = None
+        if self.ada_target is not None:
+            if not 0.0 < self.ada_target < 1.0 or self.ada_images < 1:
+                raise BadInputError(
+                    f"ada_target is the r_t = E[sign D(x)] that ADA keeps D at, between 0 and "
+                    f"1 (0.6 in the paper), and ada_images a positive number of images; got "
+                    f"{ada_target} and {ada_images}.")
+            self.ada_p = keras.Variable(0.0, trainable=False, name="ada_p", aggregation="mean")
+            self.log_names += ["ada_p", "ada_rt"]
 
     def check_discriminator(self, discriminator):
         """D takes labels exactly when G does, and samples of G's shape (packed)."""
@@ -101,9 +148,10 @@ class GAN(AdversarialModel):
             d_loss, d_logs = self.update(self.discriminator, self.d_optimizer,
                                          self.d_loss, real, labels)
             self.clip_d()
+            self.adapt_augmentation(d_logs, ops.shape(real)[0])
         # 2. G's turn: fresh noise through G and the frozen D; only G's weights move.
         g_loss, g_logs = self.update(self.generator, self.g_optimizer,
-                                     self.g_loss, ops.shape(real)[0], labels)
+                                     self.g_loss, real, labels)
         self.update_ema()
         return self.track(d_loss=d_loss, g_loss=g_loss, **d_logs, **g_logs)
 
@@ -112,21 +160,66 @@ class GAN(AdversarialModel):
         fixed (stop_gradient): D's turn treats them as data."""
         fake = ops.stop_gradient(self.generator(self.g_inputs(self.noise(ops.shape(real)[0]),
                                                               labels), training=True))
-        real_scores = self.discriminator(self.d_inputs(self.noisy(real), labels), training=True)
-        fake_scores = self.discriminator(self.d_inputs(self.noisy(fake), labels), training=True)
+        real_scores = self.discriminator(self.d_inputs(self.d_view(real), labels), training=True)
+        fake_scores = self.discriminator(self.d_inputs(self.d_view(fake), labels), training=True)
         loss = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
         logs = {"d_real": self.as_probability(real_scores),
-                "d_fake": self.as_probability(fake_scores)}
+                "d_fake": self.as_probability(fake_scores),
+                **self.augmentation_logs(real_scores, fake_scores)}
         if self.gp_weight:
             logs["gp"] = self.wgan_gp(real, fake, labels)
             loss = loss + self.gp_weight * logs["gp"]
+        if self.r1_gamma is not None:   # D flat at the real samples
+            logs["r1"] = self.r1_penalty(real, labels)
+            loss = loss + 0.5 * self.r1_gamma * logs["r1"]
+        if self.r2_gamma is not None:   # and at G's
+            logs["r2"] = r2_penalty(self.d_slopes(fake, labels))
+            loss = loss + 0.5 * self.r2_gamma * logs["r2"]
         return loss, logs
 
-    def g_loss(self, batch_size, labels):
-        """G's loss through D on fresh fakes."""
-        fake = self.generator(self.g_inputs(self.noise(batch_size), labels), training=True)
-        fake_scores = self.discriminator(self.d_inputs(self.noisy(fake), labels), training=True)
-        return self.loss_pair.g_loss(fake_scores), {}
+    def g_loss(self, real, labels):
+        """G's loss through D on fresh fakes (and on the real batch, for a paired loss)."""
+        fake = self.generator(self.g_inputs(self.noise(ops.shape(real)[0]), labels),
+                              training=True)
+        fake_scores = self.discriminator(self.d_inputs(self.d_view(fake), labels), training=True)
+        return self.g_adversarial(fake_scores, lambda: self.discriminator(
+            self.d_inputs(self.d_view(real), labels), training=True)), {}
+
+    # --- what D sees: augmentation (DiffAugment, ADA) and instance noise ------------------
+
+    def d_view(self, x):
+        """What D sees of a batch of samples, real or fake, in either step: augmented
+        (``augment``; with ADA, each operation with probability ``ada_p``), then noised."""
+        if self.augment is not None:
+            x = diff_augment(x, self.augment, seed=self, p=self.ada_p)
+        return self.noisy(x)
+
+    def augmentation_logs(self, real_scores, fake_scores):
+        """ADA's numbers for this D step: p, and r_t, the share of real images that D puts
+        on the real side of its line (``score_line``) minus the share on the wrong side:
+        near 1 when D has learnt the training images by heart."""
+        if self.ada_p is None:
+            return {}
+        return {"ada_p": ops.convert_to_tensor(self.ada_p),
+                "ada_rt": ops.mean(ops.sign(real_scores - self.score_line(fake_scores)))}
+
+    def score_line(self, fake_scores):
+        """The score between D's verdicts "real" and "fake": 0 for the cross-entropy and
+        hinge losses, 0.5 for least squares' 0-1 coding, the paired fake's score for the
+        relativistic loss (the mean fake score, given scores of a batch of fakes)."""
+        if self.loss_pair.paired:
+            return fake_scores
+        return 0.5 if self.loss_pair.name == "least-squares" else 0.0
+
+    def adapt_augmentation(self, d_logs, batch_size):
+        """ADA's step: p up by batch_size / ada_images if r_t is above the target, down if
+        below (kept in [0, 1])."""
+        if self.ada_p is None:
+            return
+        with backend.no_grad():
+            images = ops.cast(batch_size * backend.replicas(), "float32")
+            step = ops.sign(ops.stop_gradient(d_logs["ada_rt"]) - self.ada_target) * images
+            self.ada_p.assign(ops.clip(self.ada_p + step / self.ada_images, 0.0, 1.0))
 
     # --- the pieces of a step (keras.ops only) -----------------------------------------
 
@@ -288,8 +381,16 @@ class GAN(AdversarialModel):
             check_labels(labels, self.num_classes, n=len(x))
 
     def get_config(self):
-        return {**super().get_config(), "gradient_penalty": self.gp_weight,
-                "clip_weights": self.clip_value, "pack": self.pack}
+        config = {**super().get_config(), "gradient_penalty": self.gp_weight,
+                  "clip_weights": self.clip_value, "pack": self.pack}
+        for name in ("r1", "r2"):   # the starting gammas; a decayed one is in the weights
+            gamma = getattr(self, f"{name}_gamma")
+            if gamma is not None:
+                config[name] = self._initial_gammas[name]
+        if self.augment is not None:
+            config.update(augment=self.augment, ada_target=self.ada_target,
+                          ada_images=self.ada_images)
+        return config
 
 
 def count_params(model):

@@ -128,21 +128,23 @@ class InfoGAN(GAN):
         the Q head and the body it shares with D). The fakes are held fixed."""
         latent, cat, cont = self.latent(ops.shape(real)[0])
         fake = ops.stop_gradient(self.generator(latent, training=True))
-        real_scores, _ = self.discriminator(self.noisy(real), training=True)
-        fake_scores, q = self.discriminator(self.noisy(fake), training=True)
+        real_scores, _ = self.discriminator(self.d_view(real), training=True)
+        fake_scores, q = self.discriminator(self.d_view(fake), training=True)
         adversarial = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
         info = self.info_term(q, cat, cont)
         logs = {"d_real": self.as_probability(real_scores),
                 "d_fake": self.as_probability(fake_scores),
-                "info_loss": info, "code_acc": class_hits(q[:, :self.categories], cat)}
+                "info_loss": info, "code_acc": class_hits(q[:, :self.categories], cat),
+                **self.augmentation_logs(real_scores, fake_scores)}
         return adversarial + self.info_weight * info, logs
 
-    def g_loss(self, batch_size, labels):
+    def g_loss(self, real, labels):
         """G's loss: fool D, and make the codes readable from the image."""
-        latent, cat, cont = self.latent(batch_size)
-        fake_scores, q = self.discriminator(self.noisy(self.generator(latent, training=True)),
+        latent, cat, cont = self.latent(ops.shape(real)[0])
+        fake_scores, q = self.discriminator(self.d_view(self.generator(latent, training=True)),
                                             training=True)
-        return (self.loss_pair.g_loss(fake_scores)
+        real_scores = lambda: self.discriminator(self.d_view(real), training=True)[0]  # noqa: E731
+        return (self.g_adversarial(fake_scores, real_scores)
                 + self.info_weight * self.info_term(q, cat, cont)), {}
 
     # --- choosing the codes ------------------------------------------------------------

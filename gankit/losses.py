@@ -7,8 +7,11 @@ the cross-entropy losses): the probability that x is real is
 ``log(0)``; that is what lets the course study the saturating loss without NaNs.
 
 Each pair is ``d_loss(real_scores, fake_scores, real_label=1.0)`` (what D
-minimises) and ``g_loss(fake_scores)`` (what G minimises). ``real_label`` below
-1 is one-sided label smoothing (Salimans et al. 2016).
+minimises) and ``g_loss(fake_scores, real_scores=None)`` (what G minimises).
+``real_label`` below 1 is one-sided label smoothing (Salimans et al. 2016). Every G
+loss takes D's scores for a real batch as well: the relativistic loss compares each
+fake with a real sample, so it needs them (``LossPair.paired``: the models compute
+them in G's step only then); the other losses ignore them.
 """
 from collections import namedtuple
 
@@ -16,7 +19,10 @@ from keras import ops
 
 from .errors import BadInputError, unknown_name
 
-LossPair = namedtuple("LossPair", "name d_loss g_loss smoothable description")
+# paired: G's loss needs D's real scores too (gankit's models then score a real batch in
+# G's step; the other losses never pay for that pass)
+LossPair = namedtuple("LossPair", "name d_loss g_loss smoothable description paired",
+                      defaults=(False,))
 
 
 def _mean(x):
@@ -37,13 +43,13 @@ def minimax_d_loss(real, fake, real_label=1.0):
     return _mean(bce_with_logits(real, real_label)) + _mean(bce_with_logits(fake, 0.0))
 
 
-def minimax_g_loss(fake):
+def minimax_g_loss(fake, real=None):
     """G minimises log(1 - D(G(z))) = -softplus(score). Saturates when D wins."""
     return -_mean(ops.softplus(fake))
 
 
 # Non-saturating (the same paper's practical advice): G maximises log D(G(z))
-def non_saturating_g_loss(fake):
+def non_saturating_g_loss(fake, real=None):
     """G minimises -log D(G(z)) = softplus(-score): strong gradients when D wins."""
     return _mean(ops.softplus(-fake))
 
@@ -56,7 +62,7 @@ def least_squares_d_loss(real, fake, real_label=1.0):
     return 0.5 * _mean(ops.square(real - real_label)) + 0.5 * _mean(ops.square(fake))
 
 
-def least_squares_g_loss(fake):
+def least_squares_g_loss(fake, real=None):
     """G pulls its scores to 1."""
     return 0.5 * _mean(ops.square(fake - 1.0))
 
@@ -67,7 +73,7 @@ def hinge_d_loss(real, fake, real_label=1.0):
     return _mean(ops.relu(1.0 - real)) + _mean(ops.relu(1.0 + fake))
 
 
-def hinge_g_loss(fake):
+def hinge_g_loss(fake, real=None):
     """G raises D's score on its samples."""
     return -_mean(fake)
 
@@ -79,9 +85,27 @@ def wasserstein_d_loss(real, fake, real_label=1.0):
     return _mean(fake) - _mean(real)
 
 
-def wasserstein_g_loss(fake):
+def wasserstein_g_loss(fake, real=None):
     """G raises the critic's score on its samples."""
     return -_mean(fake)
+
+
+# Relativistic pairing (Jolicoeur-Martineau 2019; the R3GAN baseline, Huang et al. 2024):
+# D judges each real sample against a fake one, by the difference of their scores
+def relativistic_d_loss(real, fake, real_label=1.0):
+    """D wants each real score above its paired fake's: softplus(-(D(x) - D(G(z))))."""
+    return _mean(ops.softplus(fake - real))
+
+
+def relativistic_g_loss(fake, real=None):
+    """G wants each fake scored above its paired real sample: softplus(-(D(G(z)) - D(x))).
+    Pairing keeps D from scoring every fake low at once, which is what lets one fake
+    collapse onto whichever mode D rates highest."""
+    if real is None:
+        raise BadInputError(
+            "The relativistic G loss compares D's scores for fakes with its scores for real "
+            "samples: call g_loss(fake_scores, real_scores), with as many of each.")
+    return _mean(ops.softplus(real - fake))
 
 
 # --- penalties on D's slope, from the gradient of its score w.r.t. the input -----------
@@ -103,6 +127,12 @@ def r1_penalty(slopes):
     return ops.mean(_norms_squared(slopes))
 
 
+def r2_penalty(slopes):
+    """R2: the same zero-centred penalty at G's samples. With R1, it keeps D flat on both
+    distributions, which R3GAN (Huang et al. 2024) needs for local convergence."""
+    return ops.mean(_norms_squared(slopes))
+
+
 LOSSES = {
     "minimax": LossPair("minimax", minimax_d_loss, minimax_g_loss, True,
                         "the original value function; G's loss saturates"),
@@ -114,6 +144,9 @@ LOSSES = {
                       "margin loss, usually with spectral normalization"),
     "wasserstein": LossPair("wasserstein", wasserstein_d_loss, wasserstein_g_loss, False,
                             "WGAN critic; add clipping or a gradient penalty"),
+    "relativistic": LossPair("relativistic", relativistic_d_loss, relativistic_g_loss, False,
+                             "RpGAN: real and fake scored in pairs; with R1 + R2, R3GAN",
+                             paired=True),
 }
 
 

@@ -206,7 +206,9 @@ class Pix2Pix(AdversarialModel):
         fake = self.generator(source, training=True)
         fake_scores = self.discriminator(self.d_inputs(self.noisy(fake), source), training=True)
         content = content_loss(fake, target, self.content)
-        loss = (self.adversarial_on() * self.loss_pair.g_loss(fake_scores)
+        adversarial = self.g_adversarial(fake_scores, lambda: self.discriminator(
+            self.d_inputs(self.noisy(target), source), training=True))
+        loss = (self.adversarial_on() * adversarial
                 + self.content_weight * content)
         return loss, {"content": content}
 

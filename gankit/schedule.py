@@ -141,6 +141,40 @@ class DecayLearningRates(Callback):
             opt.learning_rate.assign(rate)
 
 
+class DecayPenalties(Callback):
+    """Lowers the R1 and R2 penalties' gamma (``GAN(r1=..., r2=...)``) linearly over
+    ``budget``, to ``to`` times its starting value (R3GAN lowers it tenfold, 0.1): strong
+    penalties steady the start, weak ones let D sharpen at the end. Like
+    :class:`DecayLearningRates`, it puts the gammas back when training ends."""
+
+    def __init__(self, budget, to=0.1):
+        super().__init__()
+        if not 0.0 <= float(to) <= 1.0:
+            raise BadInputError(f"to is the gammas' last value as a fraction of the first, "
+                                f"in [0, 1]; got {to}.")
+        self.budget, self.to = budget, float(to)
+        self._gammas = []
+
+    def on_train_begin(self, logs=None):
+        gan = self.watched
+        found = [getattr(gan, n, None) for n in ("r1_gamma", "r2_gamma")]
+        self._gammas = [(v, float(keras.ops.convert_to_numpy(v))) for v in found if v is not None]
+        if not self._gammas:
+            raise BadInputError("DecayPenalties lowers the gammas of a GAN built with r1= or "
+                                "r2= (its R1 and R2 penalties); this model has neither.")
+
+    def on_train_batch_begin(self, batch, logs=None):
+        m = self.to + (1.0 - self.to) * (1.0 - self.budget.fraction)
+        if keras.backend.backend() == "jax":
+            self.model  # JAX: copy fit()'s state out; it reads the variables back in
+        for v, gamma in self._gammas:
+            v.assign(gamma * m)
+
+    def on_train_end(self, logs=None):
+        for v, gamma in self._gammas:
+            v.assign(gamma)
+
+
 class LazyR1(Callback):
     """The R1 penalty on the discriminator, taken lazily.
 

@@ -21,10 +21,11 @@ def _turn(gan, update):
                 d_loss, logs = gan.update(gan.discriminator, gan.d_optimizer, gan.d_loss,
                                           real, labels)
                 gan.clip_d()
+                gan.adapt_augmentation(logs, ops.shape(real)[0])
             out.update(d_loss=d_loss, d_real=logs["d_real"], d_fake=logs["d_fake"])
         if update in ("both", "g"):
             out["g_loss"], _ = gan.update(gan.generator, gan.g_optimizer, gan.g_loss,
-                                          ops.shape(real)[0], labels)
+                                          real, labels)
             gan.update_ema()
         return out
     return run

@@ -104,7 +104,7 @@ class TextGAN(GAN):
     def __init__(self, generator, discriminator, text_encoder, mismatch_weight=0.5,
                  interpolate=0.0, held_out=HELD_OUT, attribute_weight=0.0,
                  imagine=0.0, **kwargs):
-        for key in ("gradient_penalty", "clip_weights"):
+        for key in ("gradient_penalty", "clip_weights", "r1", "r2"):
             if kwargs.get(key):
                 raise BadInputError(f"TextGAN does not take {key}.")
         if int(kwargs.get("pack", 1)) != 1:
@@ -169,7 +169,7 @@ class TextGAN(GAN):
 
     def _judge(self, images, sentences):
         """D on (images, sentences): (scores, attribute logits or None)."""
-        out = self.discriminator([self.noisy(images), sentences], training=True)
+        out = self.discriminator([self.d_view(images), sentences], training=True)
         return (out[0], out[1]) if self.attribute_weight else (out, None)
 
     # --- the losses (keras.ops only) ----------------------------------------------------
@@ -196,21 +196,25 @@ class TextGAN(GAN):
             loss = loss + self.attribute_weight * attribute_loss(real_attributes, targets)
         return loss, {"d_real": self.as_probability(real_right),
                       "d_fake": self.as_probability(fake_right),
-                      "d_wrong": self.as_probability(real_wrong)}
+                      "d_wrong": self.as_probability(real_wrong),
+                      **self.augmentation_logs(real_right, fake_right)}
 
-    def g_loss(self, batch_size, labels):
+    def g_loss(self, real, labels):
         """G: fool D on (G(z, s), s); GAN-INT: also on s halfway to another caption. With
         ``attribute_weight``, also have D's head read in the image what the words say."""
         sentences, targets = labels
         G = self.generator
+        batch_size = ops.shape(real)[0]
         fake = G([self.noise(batch_size), sentences], training=True)
         fake_scores, fake_attributes = self._judge(fake, sentences)
-        loss = self.loss_pair.g_loss(fake_scores)
+        # a paired loss compares each fake with the real image of the same caption
+        real_right = self._judge(real, sentences)[0] if self.loss_pair.paired else None
+        loss = self.loss_pair.g_loss(fake_scores, real_right)
         if self.interpolate:
             mixed = 0.5 * (sentences + ops.roll(sentences, 1, axis=0))
             fake_mixed = G([self.noise(batch_size), mixed], training=True)
-            loss = loss + self.interpolate * self.loss_pair.g_loss(self._judge(fake_mixed,
-                                                                               mixed)[0])
+            loss = loss + self.interpolate * self.loss_pair.g_loss(
+                self._judge(fake_mixed, mixed)[0], real_right)
         if self.attribute_weight:
             loss = loss + self.attribute_weight * attribute_loss(fake_attributes, targets)
         if self.imagine:
@@ -219,7 +223,8 @@ class TextGAN(GAN):
             imagined = ops.stop_gradient(self.text_encoder(tokens, training=False))
             scores, logits = self._judge(G([self.noise(batch_size), imagined], training=True),
                                          imagined)
-            loss = loss + self.imagine * (self.loss_pair.g_loss(scores) + self.attribute_weight
+            loss = loss + self.imagine * (self.loss_pair.g_loss(scores, real_right)
+                                          + self.attribute_weight
                                           * attribute_loss(logits, self._targets(tokens)))
         return loss, {}
 

@@ -255,7 +255,7 @@ class DVDGAN(GAN):
 
     def __init__(self, generator, spatial_d, temporal_d, frames_judged=2, temporal_weight=1.0,
                  **kwargs):
-        for key in ("gradient_penalty", "clip_weights"):
+        for key in ("gradient_penalty", "clip_weights", "r1", "r2"):
             if kwargs.get(key):
                 raise BadInputError(f"DVDGAN does not take {key}.")
         if int(kwargs.get("pack", 1)) != 1:
@@ -313,11 +313,15 @@ class DVDGAN(GAN):
         return loss, {"d_real": self.as_probability(s_real), "d_fake": self.as_probability(s_fake),
                       "t_real": self.as_probability(t_real), "t_fake": self.as_probability(t_fake)}
 
-    def g_loss(self, batch_size, labels):
+    def g_loss(self, real, labels):
         """G: fool the spatial critic, plus temporal_weight times fool the temporal one."""
-        t_fake, s_fake = self.critics(self.generator(self.noise(batch_size), training=True))
-        return (self.loss_pair.g_loss(s_fake)
-                + self.temporal_weight * self.loss_pair.g_loss(t_fake)), {}
+        t_fake, s_fake = self.critics(self.generator(self.noise(ops.shape(real)[0]),
+                                                     training=True))
+        t_real = s_real = None
+        if self.loss_pair.paired:   # a paired loss compares them with the critics' real scores
+            t_real, s_real = self.critics(real)
+        return (self.loss_pair.g_loss(s_fake, s_real)
+                + self.temporal_weight * self.loss_pair.g_loss(t_fake, t_real)), {}
 
     # --- using the trained model ---------------------------------------------------------
 

@@ -19,6 +19,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 # everything else is backend-free NumPy or TensorFlow-only tooling (the lessons, the CLI's
 # recipes) and runs once, here.
 BACKEND_TESTS = ["tests/test_gan.py", "tests/test_losses.py", "tests/test_control.py",
+                 "tests/test_modern.py",
                  # the translation GANs' training steps and .keras round trips (pix2pix,
                  # SRGAN's warm-up, LAPGAN, CycleGAN learning); their slower quality tests
                  # run once, here

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 RECIPES = ["dcgan-fashion", "cgan-fashion", "gan-ring8", "gan-grid25", "best-ring8", "best-grid25",
-           "acgan-fashion", "infogan-fashion", "infogan-digits"]
+           "acgan-fashion", "infogan-fashion", "infogan-digits", "r3gan-grid25", "r3gan-fashion",
+           "fashion-1pct", "diffaug-fashion-1pct", "ada-fashion-1pct"]
 
 
 def gankit(*args, timeout=300):
@@ -66,6 +67,44 @@ def test_train_then_sample_conditional_images(tmp_path):
     assert images.min() >= -1 and images.max() <= 1
     assert labels.shape == (40,) and np.issubdtype(labels.dtype, np.integer)
     assert labels.min() >= 0 and labels.max() <= 9 and len(np.unique(labels)) > 3
+
+
+@pytest.mark.slow
+def test_the_little_data_and_r3gan_recipes_train_save_and_sample(tmp_path):
+    """ada-fashion-1pct (DiffAugment's operations with ADA's probability, on 600 images)
+    and r3gan-grid25 (the relativistic loss with R1 + R2) through the command line."""
+    for recipe, steps in (("ada-fashion-1pct", "30"), ("r3gan-grid25", "40")):
+        model = tmp_path / f"{recipe}.keras"
+        out = gankit("train", recipe, "--steps", steps, "--out", str(model), "--quiet")
+        assert out.returncode == 0, out.stderr
+        out = gankit("sample", str(model), "--n", "16", "--out", str(tmp_path / "s.npz"))
+        assert out.returncode == 0, out.stderr
+        with np.load(tmp_path / "s.npz") as f:
+            samples = f[f.files[0]]
+        assert len(samples) == 16 and np.isfinite(samples).all()
+
+
+def test_the_modern_recipes_build_what_their_names_say():
+    import gankit as gk
+
+    x, y = gk.get_recipe("fashion-1pct").load_data(0)
+    again, _ = gk.get_recipe("ada-fashion-1pct").load_data(5)
+    assert x.shape == (600, 28, 28, 1) and np.bincount(y).tolist() == [60] * 10
+    assert np.array_equal(x, again)   # the same 600 images for every recipe and seed
+    ada = gk.get_recipe("ada-fashion-1pct").build(0)
+    diff = gk.get_recipe("diffaug-fashion-1pct").build(0)
+    plain = gk.get_recipe("fashion-1pct").build(0)
+    assert ada.ada_target == 0.6 and diff.augment == "color,translation,cutout"
+    assert diff.ada_p is None and plain.augment is None
+    for name in ("r3gan-grid25", "r3gan-fashion"):
+        recipe = gk.get_recipe(name)
+        gan = recipe.build(0)
+        assert gan.loss_pair.name == "relativistic" and gan.ema is not None
+        assert gan.r1_gamma is not None and gan.r2_gamma is not None
+        assert float(gan.g_optimizer.beta_1) == 0.0 and float(gan.g_optimizer.beta_2) == 0.99
+        budget = gk.StepBudget(recipe.steps)
+        assert any(isinstance(c, gk.DecayPenalties) and c.to == 0.1
+                   for c in recipe.schedule(budget, None))
 
 
 @pytest.mark.slow

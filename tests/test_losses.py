@@ -11,7 +11,8 @@ from gankit import losses
 
 def grads(fn, *values):
     """fn(*values) and its gradient w.r.t. each input, on whichever backend Keras runs
-    (tests/test_backends.py runs this file on JAX and PyTorch too)."""
+    (tests/test_backends.py runs this file on JAX and PyTorch too); 0 for an input that
+    fn does not read."""
     xs = [np.array(v, np.float32) for v in values]
     backend = keras.backend.backend()
     if backend == "jax":
@@ -25,13 +26,15 @@ def grads(fn, *values):
         ts = [torch.tensor(x, requires_grad=True) for x in xs]
         out = fn(*ts)
         out.backward()
-        return float(out.detach()), [t.grad.numpy() for t in ts]
+        return float(out.detach()), [np.zeros_like(x) if t.grad is None else t.grad.numpy()
+                                     for t, x in zip(ts, xs)]
     import tensorflow as tf
 
     vs = [tf.Variable(x) for x in xs]
     with tf.GradientTape() as tape:
         out = fn(*vs)
-    return float(out), [g.numpy() for g in tape.gradient(out, vs)]
+    return float(out), [np.zeros_like(x) if g is None else g.numpy()
+                        for g, x in zip(tape.gradient(out, vs), xs)]
 
 
 @pytest.mark.parametrize("name", list(gankit.LOSSES))
@@ -40,9 +43,11 @@ def test_each_pair_pulls_the_right_way(name):
     # Between the targets, D's loss falls when real scores rise and fake scores fall
     _, (g_real, g_fake) = grads(pair.d_loss, [0.3, 0.6], [0.1, 0.4])
     assert np.all(g_real < 0) and np.all(g_fake > 0)
-    # G's loss falls when D scores its fakes higher
-    _, (g_g,) = grads(pair.g_loss, [0.1, 0.4])
+    # G's loss falls when D scores its fakes higher (every G loss takes the real scores;
+    # only a paired one reads them, and there higher real scores push G's loss up)
+    _, (g_g, g_r) = grads(pair.g_loss, [0.1, 0.4], [0.3, 0.6])
     assert np.all(g_g < 0)
+    assert np.all(g_r > 0) if pair.paired else np.all(g_r == 0)
 
 
 def test_known_values():
@@ -65,7 +70,30 @@ def test_minimax_saturates_and_non_saturating_does_not():
 def test_losses_are_finite_for_extreme_scores():
     big = ops.convert_to_tensor([-1e4, 1e4])
     for pair in gankit.LOSSES.values():
-        assert np.isfinite(float(pair.d_loss(big, big))) and np.isfinite(float(pair.g_loss(big)))
+        assert np.isfinite(float(pair.d_loss(big, big)))
+        assert np.isfinite(float(pair.g_loss(big, ops.flip(big, 0))))
+
+
+def test_the_relativistic_loss_judges_pairs_by_their_difference():
+    """RpGAN (the R3GAN baseline): D's loss is softplus(D(G(z)) - D(x)), G's the mirror;
+    only the difference of a pair's scores counts, and at equal scores both are log 2."""
+    d, (g_real, g_fake) = grads(losses.relativistic_d_loss, [0.5, -1.0], [0.5, -1.0])
+    assert d == pytest.approx(math.log(2), rel=1e-6)
+    assert np.allclose(g_real, -0.25) and np.allclose(g_fake, 0.25)   # -sigmoid(0) / 2
+    real, fake = ops.convert_to_tensor([2.0, -1.0, 0.3]), ops.convert_to_tensor([0.0, 1.0, 0.1])
+    for fn in (losses.relativistic_d_loss, lambda r, f: losses.relativistic_g_loss(f, r)):
+        assert float(fn(real + 7.0, fake + 7.0)) == pytest.approx(float(fn(real, fake)), rel=1e-5)
+    # G's loss is D's with the roles swapped: what one gains the other loses
+    assert float(losses.relativistic_g_loss(fake, real)) == pytest.approx(
+        float(losses.relativistic_d_loss(fake, real)), rel=1e-6)
+    with pytest.raises(gankit.BadInputError, match="real_scores"):
+        losses.relativistic_g_loss(fake)
+    assert gankit.get_loss("relativistic").paired and not gankit.get_loss("hinge").paired
+
+
+def test_r1_and_r2_are_the_mean_squared_slope():
+    slopes = ops.convert_to_tensor(np.array([[3.0, 4.0], [0.0, 0.0]], "float32"))
+    assert float(losses.r1_penalty(slopes)) == float(losses.r2_penalty(slopes)) == 12.5
 
 
 def test_label_smoothing_moves_the_real_target():
@@ -136,6 +164,20 @@ def test_diffaugment_operations_do_what_the_paper_says():
     for image in cut == 0:
         r, c = np.nonzero(image)
         assert image[r.min():r.max() + 1, c.min():c.max() + 1].all()   # one rectangle
+
+
+def test_ada_probability_decides_how_many_images_change():
+    from gankit.diffaugment import diff_augment
+
+    x = np.random.default_rng(0).uniform(-1, 1, (400, 8, 8, 1)).astype("float32")
+
+    def changed(p):
+        out = ops.convert_to_numpy(diff_augment(x, "color", seed=3, p=p))
+        return np.abs(out - x).reshape(len(x), -1).max(1) > 1e-6
+
+    assert not changed(0.0).any() and changed(1.0).all()
+    # brightness or contrast (saturation leaves a one-channel image as it is)
+    assert 0.8 < changed(0.3).mean() / (1 - 0.7 ** 2) < 1.2
 
 
 def test_diffaugment_names_what_it_expects():
