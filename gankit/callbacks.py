@@ -201,11 +201,10 @@ class ModeCounter(_EveryNSteps):
 
         points = np.asarray(self.model.generate(self.n, seed=self.seed))
         stats = mode_stats(points, self.dataset)
-        nearest = np.linalg.norm(points[:, None] - self.centers[None], axis=-1).argmin(1)
         self.steps.append(self._step)
         self.modes.append(stats["modes"])
         self.quality.append(100 * stats["high_quality"])
-        self.shares.append(np.bincount(nearest, minlength=len(self.centers)) / self.n)
+        self.shares.append(stats["shares"])
         self.samples.append(points[:500])
 
     @property

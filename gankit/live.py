@@ -33,7 +33,7 @@ import numpy as np
 from keras import ops
 
 from .blit import BlitFigure, png_bundle, update_curves
-from .callbacks import Callback, EveryN, in_notebook, step_values, steps_in_call
+from .callbacks import EveryN, StepLog, in_notebook, steps_in_call
 from .schedule import TimeBudget
 from .errors import BadInputError
 from .plots import grid_canvas, image_grid
@@ -116,21 +116,19 @@ class TrainingView:
         return self.canvas.png()
 
 
-class LiveTraining(Callback):
+class LiveTraining(StepLog):
     """Redraws one picture in place while ``fit`` runs (a :class:`TrainingView`):
     samples from fixed noise, the losses, D(x) and D(G(z)).
 
-    ``history`` keeps every step's logs, so the picture can be redrawn later; outside a
-    notebook it draws once, at the end.
+    ``history`` keeps every step's logs (a :class:`gankit.callbacks.StepLog`), so the
+    picture can be redrawn later; outside a notebook it draws once, at the end.
     """
 
     def __init__(self, every=50, n=16, seed=0, real=None, show=None):
         super().__init__()
         self.every, self.n, self.seed, self.real = every, n, seed, real
         self.show = in_notebook() if show is None else show
-        self.history = {}
         self.view = None
-        self._prev = {}
         self._step = 0
         self._steps = []
         self._due = None
@@ -146,8 +144,7 @@ class LiveTraining(Callback):
         if self._due is None:
             self._due = EveryN(self.every).due
         self._steps.append(self._step)
-        for k, value in step_values(batch, logs, self._prev).items():
-            self.history.setdefault(k, []).append(value)
+        super().on_train_batch_end(batch, logs)   # this step's logs into history
         if self.show and self._due(self._step):
             self.redraw()
 
@@ -218,7 +215,7 @@ class TrainingRun:
         return f"TrainingRun({state})"
 
 
-class TrainingPanel(keras.callbacks.Callback):
+class TrainingPanel(StepLog):
     """A live panel for ``fit``: samples from fixed noise, loss and D(x)/D(G(z)) curves,
     pause, resume and stop buttons, and D and G learning-rate sliders that act at once.
 
@@ -264,7 +261,6 @@ class TrainingPanel(keras.callbacks.Callback):
         self.status.add_class("gankit-panel-status")
         self.widget = w.VBox([w.HBox([*self.buttons.values(), *self.controls.values()]),
                               self.view, self.status])
-        self.history = {}
         self.step = 0
         self._lrs = {"d_lr": self._lr(gan.d_optimizer), "g_lr": self._lr(gan.g_optimizer)}
         self._pending_lr = {}
@@ -273,7 +269,6 @@ class TrainingPanel(keras.callbacks.Callback):
         self._resume = threading.Event()
         self._resume.set()
         self._budgets = []
-        self._prev = {}
         self._last_frame = 0.0
         self._handle = None
         self._message = "not started"
@@ -335,10 +330,8 @@ class TrainingPanel(keras.callbacks.Callback):
         self._last_frame = time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
-        # Keras logs running means per epoch; recover each step's own value.
         self.step += 1
-        for k, value in step_values(batch, logs, self._prev).items():
-            self.history.setdefault(k, []).append(value)
+        super().on_train_batch_end(batch, logs)   # this step's logs into history
         if self._pending_lr:
             pending, self._pending_lr = self._pending_lr, {}
             self.model  # on JAX, reading self.model copies fit()'s state into the variables

@@ -20,7 +20,8 @@ from .errors import BadInputError, unknown_name
 def mode_stats(points, dataset):
     """Modes captured and share of high-quality samples for ``dataset``
     ("ring8" or "grid25"). Returns a dict: modes, total_modes, high_quality
-    (a fraction in [0, 1]) and counts (high-quality samples per mode)."""
+    (a fraction in [0, 1]), counts (high-quality samples per mode) and shares (each
+    mode's share of all the samples nearest to it, good or not)."""
     if dataset not in MIXTURES:
         raise unknown_name("mixture", dataset, MIXTURES)
     pts = np.asarray(points, dtype="float64")
@@ -33,8 +34,10 @@ def mode_stats(points, dataset):
     nearest = dist.argmin(1)
     good = dist[np.arange(len(pts)), nearest] <= 3 * std
     counts = np.bincount(nearest[good], minlength=len(centers))
+    shares = np.bincount(nearest, minlength=len(centers)) / max(len(pts), 1)
     return {"modes": int((counts > 0).sum()), "total_modes": len(centers),
-            "high_quality": float(good.mean()) if len(pts) else 0.0, "counts": counts}
+            "high_quality": float(good.mean()) if len(pts) else 0.0, "counts": counts,
+            "shares": shares}
 
 
 # --- Image metrics in the feature space of the course's own classifier --------------

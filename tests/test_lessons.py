@@ -109,3 +109,35 @@ def test_readme_figures_name_their_source():
                   for m in run_lessons._FIGURE.finditer(prose)
                   if m.group(1) not in run_lessons.EXACT]
     assert not found, "README figures without a source:\n" + "\n".join(map(str, found))
+
+
+def test_the_benchmark_figures_lesson_10_prints_are_those_of_benchmarks_readme():
+    """lessons/results/remedies.json holds figures from benchmarks/README.md for lesson 10 to
+    print; each [mean, standard error] must be in the README section its table names, after
+    its row's label, so a re-measured README cannot leave the lesson printing old figures."""
+    results = json.loads((ROOT / "lessons/results/remedies.json").read_text(encoding="utf-8"))
+    readme = (ROOT / "benchmarks/README.md").read_text(encoding="utf-8")
+    sections = {m.group(1): m.start() for m in re.finditer(r"^## (.+)$", readme, re.M)}
+    checked, missing = 0, []
+    for key, table in results.items():
+        if key == "about":
+            continue
+        title = re.search(r'"([^"]+)"', table["source"]).group(1)
+        start = sections[title]
+        end = min([s for s in sections.values() if s > start], default=len(readme))
+        blocks = [" ".join(b.split()) for b in readme[start:end].split("\n\n")]
+        for label, figures in table["rows"].items():
+            name_there = figures.get("label_in_source", label)   # as the README calls it
+            # after the label: in a table, anywhere below it; in prose, the next words
+            places = [b[m.end():] if b.startswith("|") else b[m.end():m.end() + 120]
+                      for b in blocks for m in re.finditer(re.escape(name_there), b)]
+            for name, value in figures.items():
+                if not isinstance(value, list):
+                    continue
+                mean, se = value
+                forms = {f"{mean:.1f} +- {se:.1f}", f"{mean:,.0f} +- {se:,.0f}",
+                         f"{mean:.2f} +- {se:.2f}", f"{mean:.3f} +- {se:.3f}"}
+                if not any(f in place for place in places for f in forms):
+                    missing.append(f"{key} / {label} / {name}: {value}")
+                checked += 1
+    assert checked > 50 and not missing, missing
