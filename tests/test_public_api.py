@@ -137,3 +137,15 @@ def test_every_docstring_is_valid_restructuredtext():
                 where = getattr(node, "name", "the module")
                 bad.append(f"{name} {where}: {warnings.getvalue().splitlines()[0]}")
     assert not bad, "docstrings that are not valid reStructuredText:\n" + "\n".join(bad)
+
+
+def test_the_readme_table_gives_every_recipe_its_figures():
+    """Each recipe `python -m gankit recipes` lists has a row in README.md's table of what
+    the recipes give (its name in backquotes, on a table line)."""
+    import gankit
+
+    rows = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+            if line.startswith("| `")]
+    missing = [name for name in gankit.recipes.RECIPES
+               if not any(f"`{name}`" in line.split(" | ")[0] for line in rows)]
+    assert not missing, f"README.md's recipe table has no row for {missing}"
