@@ -15,6 +15,7 @@ benchmarks/recipe_quality.py scores them. A script that prints figures, not a te
 import numpy as np
 
 import harness
+from recipe_quality import image_scores
 
 
 def main():
@@ -46,9 +47,7 @@ def main():
                           f"{1000 * k:.0f}")
             if gan.ada_p is not None:
                 print(f"ADA's p at the end: {float(keras.ops.convert_to_numpy(gan.ada_p)):.3f}")
-            images, labels = gankit.evaluation.sample(gan, 5000, seed=2)
-            scores = gankit.evaluation.score_images(
-                images, gankit.metrics.real_test_set("fashion-mnist", 5000)[0], labels=labels)
+            scores = image_scores(gan)   # as benchmarks/recipe_quality.py scores recipes
             print(f"final, 5,000 samples: KID x1000 {1000 * scores['KID']:.0f}, "
                   f"FID {scores['FID']:.2f}", flush=True)
             rows.append({"recipe": name, "seed": seed, "steps": report["steps"],

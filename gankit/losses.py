@@ -128,9 +128,9 @@ def r1_penalty(slopes):
 
 
 def r2_penalty(slopes):
-    """R2: the same zero-centred penalty at G's samples. With R1, it keeps D flat on both
+    """R2: R1's zero-centred penalty, taken at G's samples. With R1, it keeps D flat on both
     distributions, which R3GAN (Huang et al. 2024) needs for local convergence."""
-    return ops.mean(_norms_squared(slopes))
+    return r1_penalty(slopes)
 
 
 LOSSES = {
