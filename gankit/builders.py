@@ -268,7 +268,7 @@ def text2image_shapes(seed=0, name="text2image-shapes", mismatch_weight=0.5, int
     """A compiled GAN-CLS (with GAN-INT) for 16x16 captioned scenes, on a text encoder
     trained here first (a few seconds) to name the attributes of captions. It learns from
     text alone, captions of the whole grammar: one that learnt from the training captions
-    only reads "red square" with the wrong colour (lesson 15). D also has a colour-blind
+    only reads "red square" with the wrong colour (lesson 16). D also has a colour-blind
     attribute critic, and G also learns on imagined captions of the whole grammar: with
     both, G draws most held-out pairs right; without, few (benchmarks/README.md,
     "Composing: a colour-blind attribute critic and imagined captions")."""
@@ -294,9 +294,11 @@ R3GAN_TOY = dict(hidden=(256, 256, 256), loss="relativistic", r1=0.1, r2=0.1, em
 def r3gan_fashion(seed=0, name="r3gan-fashion", gamma=1.0, lr=(4e-4, 4e-4)):
     """The lean DCGAN with R3GAN's objective: the relativistic loss, R1 + R2 (``gamma``),
     Adam (0, 0.99), G averaged (EMA 0.999); D without batch norm (its statistics would
-    mix the images whose slopes the penalties measure), layer norm instead."""
+    mix the images whose slopes the penalties measure), layer norm instead. Not
+    XLA-compiled: with the two slope penalties, XLA's step ran slower on CPU
+    (benchmarks/README.md, "R3GAN on Fashion-MNIST")."""
     return fashion_gan(seed, name=name, loss="relativistic", d_norm="layer", r1=gamma,
-                       r2=gamma, ema=0.999, lr=lr, betas=(0.0, 0.99), jit_compile=_xla())
+                       r2=gamma, ema=0.999, lr=lr, betas=(0.0, 0.99))
 
 
 def little_data_gan(seed=0, name="fashion-1pct", augment=None, ada_target=None):

@@ -1,5 +1,5 @@
-"""Checks of the exercises of lessons 09-11: how GANs fail, making them train,
-controlling what they make.
+"""Checks of the exercises of lessons 09-12: how GANs fail, making them train, modern
+GANs, controlling what they make.
 
 Each check is registered in gankit.exercises (which imports this module) and is
 deterministic: it compares an answer with gankit's own implementation, a closed form
@@ -137,6 +137,54 @@ def _minibatch_std(minibatch_std):
 # --- Lesson 11 --------------------------------------------------------------------------
 
 @exercise("11.1")
+def _relativistic(d_loss, g_loss):
+    from .losses import relativistic_d_loss, relativistic_g_loss
+
+    rng = np.random.default_rng(11)
+    real, fake = (rng.normal(0, 2, (64, 1)).astype("float32") for _ in range(2))
+    for name, fn, ref in (("d_loss", d_loss, relativistic_d_loss),
+                          ("g_loss", g_loss, relativistic_g_loss)):
+        got = c.run(fn, f"{name}(real_scores, fake_scores)", real, fake)
+        c.close(got, ref(real, fake) if name == "d_loss" else ref(fake, real),
+                f"{name} of 64 paired scores", atol=1e-4,
+                why="Pair each real score with the fake at the same place in the batch: "
+                    "D's loss is mean(softplus(fake - real)), G's mean(softplus(real - fake)). "
+                    "Scoring each sample alone (softplus(-real) + softplus(fake)) is the "
+                    "non-saturating GAN, not the relativistic one.")
+    shifted = c.run(d_loss, "d_loss(real_scores + 5, fake_scores + 5)", real + 5, fake + 5)
+    c.close(shifted, relativistic_d_loss(real, fake), "d_loss with every score shifted by 5",
+            atol=1e-4, why="Only differences of scores count in the relativistic loss.")
+    return ("gankit.losses.relativistic_d_loss and relativistic_g_loss are these two; "
+            "GAN(loss='relativistic') passes D's real scores to G's loss.")
+
+
+def _dirac_reference(theta, psi, lr, gamma):
+    pair = psi * theta                                  # D(fake) - D(real), with D(real) = 0
+    d_grad = theta / (1 + np.exp(-pair)) + 2 * gamma * psi  # d/dpsi softplus(pair) + gamma psi^2
+    g_grad = -psi / (1 + np.exp(pair))                  # d/dtheta softplus(-pair)
+    return theta - lr * g_grad, psi - lr * d_grad
+
+
+@exercise("11.2")
+def _dirac_step(dirac_step):
+    for theta, psi, lr, gamma in ((1.0, 1.0, 0.1, 0.0), (1.0, 1.0, 0.1, 0.5),
+                                  (-0.5, 2.0, 0.05, 1.0), (0.3, -0.7, 0.2, 0.2)):
+        call = f"dirac_step({theta}, {psi}, lr={lr}, gamma={gamma})"
+        got = c.parts(c.run(dirac_step, call, theta, psi, lr, gamma), 2, call)
+        c.close(np.asarray(got, "float64").ravel(), _dirac_reference(theta, psi, lr, gamma),
+                call, atol=1e-5,
+                why="Both players step at once from the same (theta, psi). D descends "
+                    "softplus(psi * theta) + gamma/2 (R1 + R2), and D's slope is psi at the "
+                    "real point and at the fake one, so R1 = R2 = psi^2 and D's gradient "
+                    "gains 2 * gamma * psi. G descends softplus(-psi * theta); no penalty "
+                    "touches G.")
+    return ("With gamma > 0 the orbit becomes a spiral into (0, 0): the local convergence "
+            "R1 and R2 buy, and why R3GAN needs no other trick to stabilise.")
+
+
+# --- Lesson 12 --------------------------------------------------------------------------
+
+@exercise("12.1")
 def _acgan_classifier(class_probabilities):
     from .recipes import acgan_fashion
 
@@ -158,7 +206,7 @@ def _code_grid_ref(categories, continuous, code, steps, span):
     return values.reshape(categories * steps, -1)
 
 
-@exercise("11.2")
+@exercise("12.2")
 def _infogan_codes(code_grid, infogan_input):
     for args in ((10, 2, 0, 7, 2.0), (4, 3, 2, 5, 1.0)):
         call = "code_grid(categories={}, continuous={}, code={}, steps={}, span={})".format(*args)
@@ -177,7 +225,7 @@ def _infogan_codes(code_grid, infogan_input):
             "gan.generator(infogan_input(np.repeat(z_rows, steps, 0), codes)).")
 
 
-@exercise("11.3")
+@exercise("12.3")
 def _matched_accuracy(matched_accuracy):
     from .infogan import cluster_scores
 

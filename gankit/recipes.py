@@ -113,7 +113,7 @@ RECIPES = {r.name: r for r in [
 ]}
 
 
-# --- Pyramids, super-resolution and translation (lessons 12 and 13) ---------------------
+# --- Pyramids, super-resolution and translation (lessons 13 and 14) ---------------------
 
 def _pairs(task):
     def load(seed):
@@ -152,10 +152,10 @@ IMAGE_TO_IMAGE = [
            lambda s: cyclegan_fashion(s), _unpaired_outlines, steps=3000),
 ]
 RECIPES.update({r.name: r for r in IMAGE_TO_IMAGE})
-# --- end of lesson 12's recipes ---
+# --- end of lesson 13's recipes ---
 
 
-# --- Video (lesson 14) -------------------------------------------------------------------
+# --- Video (lesson 15) -------------------------------------------------------------------
 
 def _sprite_clips(seed):
     from .video import bouncing_sprites
@@ -169,10 +169,10 @@ VIDEO = [
            lambda s: dvdgan_sprites(s), _sprite_clips, steps=2100),
 ]
 RECIPES.update({r.name: r for r in VIDEO})
-# --- end of lesson 14's recipes ---
+# --- end of lesson 15's recipes ---
 
 
-# --- Text to image (lesson 15) -----------------------------------------------------------
+# --- Text to image (lesson 16) -----------------------------------------------------------
 
 def _captioned_scenes(seed):
     from .captions import encode_captions, shape_scenes
@@ -188,7 +188,7 @@ TEXT_TO_IMAGE = [
            "shape-scenes", 64, lambda s: text2image_shapes(s), _captioned_scenes, steps=2000),
 ]
 RECIPES.update({r.name: r for r in TEXT_TO_IMAGE})
-# --- end of lesson 15's recipes ---
+# --- end of lesson 16's recipes ---
 
 
 # --- Modern GANs and little data -------------------------------------------------------
@@ -216,7 +216,7 @@ MODERN = [
            _toy_data("grid25"), decay_from=0.5, penalty_decay=0.1, steps=12000),
     Recipe("r3gan-fashion", "the lean DCGAN with R3GAN's objective: relativistic loss, "
            "R1 + R2, Adam (0, 0.99), EMA of G, layer norm in D", "images", "fashion-mnist",
-           64, lambda s: r3gan_fashion(s), _fashion, penalty_decay=0.1, steps=2800),
+           64, lambda s: r3gan_fashion(s), _fashion, penalty_decay=0.1, steps=1200),
     Recipe("fashion-1pct", "dcgan-fashion on 600 training images (1%, 60 per class), no "
            "augmentation", "images", "fashion-mnist", 64,
            lambda s: little_data_gan(s, "fashion-1pct"), _fashion_few(), steps=2800),

@@ -77,7 +77,7 @@ def test_lessons_take_what_they_need_from_gankit_not_from_benchmarks(path):
 
 # Lessons already held to about 250 words a markdown cell (a screen of reading between two
 # runs); the others are being shortened lesson by lesson.
-SHORT_CELLS = ["09", "10"]
+SHORT_CELLS = ["09", "10", "11"]
 
 
 @pytest.mark.parametrize("number", SHORT_CELLS)
@@ -141,3 +141,26 @@ def test_the_benchmark_figures_lesson_10_prints_are_those_of_benchmarks_readme()
                     missing.append(f"{key} / {label} / {name}: {value}")
                 checked += 1
     assert checked > 50 and not missing, missing
+
+
+def test_the_r3gan_ablation_lesson_11_reads_is_the_one_in_benchmarks_readme():
+    """lessons/results/r3gan.json (benchmarks/r3gan.py --json) holds every arm over the same
+    3 or more seeds, and benchmarks/README.md's "R3GAN on the grid" shows each arm's mean
+    +- standard error of modes and % high quality from exactly those rows."""
+    import numpy as np
+
+    bench = json.loads((ROOT / "lessons/results/r3gan.json").read_text(encoding="utf-8"))
+    readme = (ROOT / "benchmarks/README.md").read_text(encoding="utf-8")
+    section = readme.partition("## R3GAN on the grid")[2].partition("\n## ")[0]
+    assert section and bench["source"].endswith("R3GAN on the grid")
+    seeds = None
+    for arm, label in bench["arms"].items():
+        rows = [r for r in bench["rows"] if r["arm"] == arm]
+        assert seeds in (None, sorted(r["seed"] for r in rows)) and len(rows) >= 3, arm
+        seeds = sorted(r["seed"] for r in rows)
+        cells = []
+        for key in ("modes", "hq"):
+            v = np.array([r[key] for r in rows], float)
+            cells.append(f"{v.mean():.1f} +- {v.std(ddof=1) / np.sqrt(len(v)):.1f}")
+        row = f"| {label} | {cells[0]} | {cells[1]} |"
+        assert row in section, f"benchmarks/README.md lacks the row {row!r}"
