@@ -44,8 +44,8 @@ def main(argv):
         # lesson 11, Lessons 12 and 13, lessons 12-17, Exercise 11.2, quiz 11
         (r"\b(?:[Ll]essons?|[Ee]xercises?|[Qq]uiz(?:zes)?)\s+\d\d(?:\s*(?:,|and|or|to|-|–)\s*\d\d)*",
          lambda m: numbers(m.group())),
-        # exercise keys in quotes: "11.2"
-        (r"(?<=[\"'])\d\d(?=\.\d[\"'])", lambda m: number(m.group())),
+        # exercise keys in quotes: "11.2", and \"11.2\" inside a notebook's JSON
+        (r"(?<=[\"'])\d\d(?=\.\d\\?[\"'])", lambda m: number(m.group())),
         # file names: 11_controlling_what_gans_make, quizzes/11.json
         (r"(?<![0-9])\d\d(?=_(?:%s)\b)" % "|".join(map(re.escape, sorted(stems))),
          lambda m: number(m.group())),

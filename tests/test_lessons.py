@@ -146,7 +146,8 @@ def test_the_benchmark_figures_lesson_10_prints_are_those_of_benchmarks_readme()
 def test_the_r3gan_ablation_lesson_11_reads_is_the_one_in_benchmarks_readme():
     """lessons/results/r3gan.json (benchmarks/r3gan.py --json) holds every arm over the same
     3 or more seeds, and benchmarks/README.md's "R3GAN on the grid" shows each arm's mean
-    +- standard error of modes and % high quality from exactly those rows."""
+    +- standard error of modes and % high quality from exactly those rows; its Fashion-MNIST
+    runs are the rows of "R3GAN on Fashion-MNIST"."""
     import numpy as np
 
     bench = json.loads((ROOT / "lessons/results/r3gan.json").read_text(encoding="utf-8"))
@@ -164,3 +165,8 @@ def test_the_r3gan_ablation_lesson_11_reads_is_the_one_in_benchmarks_readme():
             cells.append(f"{v.mean():.1f} +- {v.std(ddof=1) / np.sqrt(len(v)):.1f}")
         row = f"| {label} | {cells[0]} | {cells[1]} |"
         assert row in section, f"benchmarks/README.md lacks the row {row!r}"
+    fashion = readme.partition("## R3GAN on Fashion-MNIST")[2].partition("\n## ")[0]
+    assert bench["fashion"]["source"].endswith("R3GAN on Fashion-MNIST")
+    for r in bench["fashion"]["rows"]:   # each run's steps, KID and FID, in its own row
+        assert re.search(rf"\| {r['seed']} \| {r['steps']:,} \| {r['kid']:.3f} \| "
+                         rf"{r['fid']:.2f} \|", fashion), f"benchmarks/README.md lacks {r}"
