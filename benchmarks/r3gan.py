@@ -9,8 +9,8 @@ trains ``r3gan-grid25`` (plain MLPs, Adam (0, 0.99), EMA of G, the gammas fallin
 with one change: the non-saturating loss instead of the pairing (``ns-``), R1 alone
 (``-r1``), no penalty at all (``ns``, ``rpgan``). By default in CPU minutes: 4,000 steps
 (the recipe's schedule shrunk to them) and 128-unit layers (``--hidden``; the recipe's are
-256), what lesson 12 quotes. For each seed and arm: modes captured, % high quality (PacGAN's protocol,
-2,500 samples of G's average) and the spread about the modes (harness.mode_scores), and
+256), what lesson 11 quotes. For each seed and arm: modes captured, % high quality
+(PacGAN's protocol, 2,500 samples of G's average) and the spread about the modes (harness.mode_scores), and
 whether it diverged (NaN: gankit stops and restores the last good weights). A table of
 means +- standard errors over the seeds follows. A script that prints figures, not a test.
 """
