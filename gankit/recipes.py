@@ -196,9 +196,10 @@ RECIPES.update({r.name: r for r in TEXT_TO_IMAGE})
 LITTLE = 600   # images of Fashion-MNIST's 60,000: 1%, 60 of each class
 
 
-def _fashion_few(n=LITTLE):
-    """The same n training images for every run and seed (n / 10 of each class, picked
-    with a fixed seed): what a GAN has when data is scarce."""
+def few_fashion_images(n=LITTLE):
+    """A loader of the same n Fashion-MNIST training images for every run and seed
+    (n / 10 of each class, picked with a fixed seed): what a GAN has when data is scarce.
+    The *-1pct recipes use 600; lesson 12 and benchmarks/little_data.py also 60 and 6,000."""
     def load(seed):
         x, y = gdata.load_fashion_mnist("train")
         rng = np.random.default_rng(2020)
@@ -219,14 +220,14 @@ MODERN = [
            64, lambda s: r3gan_fashion(s), _fashion, penalty_decay=0.1, steps=1200),
     Recipe("fashion-1pct", "dcgan-fashion on 600 training images (1%, 60 per class), no "
            "augmentation", "images", "fashion-mnist", 64,
-           lambda s: little_data_gan(s, "fashion-1pct"), _fashion_few(), steps=2800),
+           lambda s: little_data_gan(s, "fashion-1pct"), few_fashion_images(), steps=2800),
     Recipe("diffaug-fashion-1pct", "fashion-1pct with DiffAugment (colour, translation, "
            "cutout) on everything D sees", "images", "fashion-mnist", 64,
            lambda s: little_data_gan(s, "diffaug-fashion-1pct", augment="color,translation,cutout"),
-           _fashion_few(), steps=2800),
+           few_fashion_images(), steps=2800),
     Recipe("ada-fashion-1pct", "fashion-1pct with ADA: the same augmentations, their "
            "probability adapted to keep r_t = E[sign D(x)] at 0.6", "images", "fashion-mnist",
-           64, lambda s: little_data_gan(s, "ada-fashion-1pct", ada_target=0.6), _fashion_few(),
+           64, lambda s: little_data_gan(s, "ada-fashion-1pct", ada_target=0.6), few_fashion_images(),
            steps=2800),
 ]
 RECIPES.update({r.name: r for r in MODERN})
