@@ -1,4 +1,4 @@
-"""What GANs are for (lesson 17): data augmentation and anomaly detection, over seeds.
+"""What GANs are for (lesson 18): data augmentation and anomaly detection, over seeds.
 
     python benchmarks/applications.py --seeds 0 1 2
     python benchmarks/applications.py --only augment --per-class 100 500 --gan-steps 1500
@@ -109,7 +109,7 @@ def main():
     p.add_argument("--per-class", type=int, nargs="+", default=[100, 500])
     p.add_argument("--fake-ratio", type=int, default=5)
     p.add_argument("--gan-steps", type=int, default=1500)
-    p.add_argument("--clf-steps", type=int, default=400)  # as lesson 17
+    p.add_argument("--clf-steps", type=int, default=400)  # as lesson 18
     p.add_argument("--held-out", type=int, nargs="+", default=[1, 5])
     p.add_argument("--search-steps", type=int, default=200)
     args = harness.parse(p)

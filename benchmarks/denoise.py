@@ -1,6 +1,6 @@
 """pix2pix against a denoising autoencoder (the same U-Net, L1 alone), at a fixed number
 of updates each (seed 0): PSNR, SSIM, KID and class kept on 2,000 noisy test images
-(lesson 14). Used to choose the L1 weight of the pix2pix-denoise recipe.
+(lesson 15). Used to choose the L1 weight of the pix2pix-denoise recipe.
 
     python benchmarks/denoise.py 500 0.8 10    # updates, noise sigma, pix2pix's L1 weight
 

@@ -1,6 +1,6 @@
 """LAPGAN on Fashion-MNIST at a fixed number of steps (seed 0 unless ``--seeds``): KID of
 its samples, and KID of *real* 7x7 thumbnails given its detail levels, which separates the
-thumbnail GAN from the detail GANs (lesson 13).
+thumbnail GAN from the detail GANs (lesson 14).
 
     python benchmarks/lapgan.py 560 '{"detail_content_weight": 0}' '{"detail_content_weight": 10}'
     python benchmarks/lapgan.py 560 '{"detail_content_weight": 10}' --seeds 0 1 2

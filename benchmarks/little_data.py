@@ -12,12 +12,48 @@ test images it never sees (gankit.callbacks.DScores: the two part as D learns it
 by heart, the signal ADA reads), ADA's p where the recipe adapts one, and KID x1000 of
 500 samples against 500 test images (gankit.callbacks.KIDMonitor: noisy, a trend). At the
 end, KID x1000 and FID of 5,000 samples against 5,000 test images, as
-benchmarks/recipe_quality.py scores them. A script that prints figures, not a test.
+benchmarks/recipe_quality.py scores them; and the same scores for 5,000 copies of the
+training images themselves (drawn with replacement): what a G that copied its images would
+score, the best a GAN can do on them without inventing. A script that prints figures, not
+a test.
+
+``--json FILE`` merges the rows into FILE, lesson 12's format (lessons/results/little_data.json):
+rows of an earlier run are kept unless this run redoes them (same recipe, images and seed).
 """
+import json
+import os
+import sys
+
 import numpy as np
 
 import harness
-from recipe_quality import image_scores
+from recipe_quality import N, image_scores
+
+
+def copy_scores(x):
+    """KID x1000 and FID of N copies of the training images ``x`` against N test images."""
+    import gankit
+
+    pick = np.random.default_rng(2).integers(0, len(x), N)
+    real_features = gankit.metrics.real_test_set("fashion-mnist", N)[0]
+    s = gankit.evaluation.score_images(x[pick], real_features)
+    return {"recipe": "copies", "images": len(x), "kid_x1000": 1000 * s["KID"], "fid": s["FID"]}
+
+
+def merge_json(path, rows):
+    """Lesson 12's file: ``rows`` and this command added to what ``path`` holds, earlier
+    rows dropped where this run redid them."""
+    if not path:
+        return
+    old = json.load(open(path, encoding="utf-8")) if os.path.exists(path) else {
+        "source": "benchmarks/README.md, Little data: 60, 600 and 6,000 images",
+        "setting": "each recipe's GAN trained for --steps steps on --images Fashion-MNIST "
+                   "training images; 5,000 samples against 5,000 test images", "commands": []}
+    key = lambda r: (r["recipe"], r["images"], r.get("seed"))   # noqa: E731
+    redone = {key(r) for r in rows}
+    old["rows"] = [r for r in old.get("rows", []) if key(r) not in redone] + rows
+    old["commands"].append("python benchmarks/little_data.py " + " ".join(sys.argv[1:]))
+    harness.write_json(path, old)
 
 
 def main():
@@ -70,7 +106,13 @@ def main():
             table.row(name, ", ".join(str(row["seed"]) for row in r), f"{r[0]['steps']:,}",
                       harness.mean_se([row["kid_x1000"] for row in r], ".0f"),
                       harness.mean_se([row["fid"] for row in r], ".2f"))
-    harness.write_json(args.json, rows)
+    x = (gankit.recipes.few_fashion_images(args.images) if args.images
+         else gankit.get_recipe(args.recipes[0]).load_data)(0)[0]
+    copies = copy_scores(x)
+    rows.append(copies)
+    print(f"\n{len(x):,} copies of the training images, 5,000 of them: KID x1000 "
+          f"{copies['kid_x1000']:.0f}, FID {copies['fid']:.2f}")
+    merge_json(args.json, rows)
 
 
 if __name__ == "__main__":

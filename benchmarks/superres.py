@@ -1,5 +1,5 @@
 """SRGAN against the content loss alone and bicubic upsampling, 7x7 -> 28x28 (seed 0):
-PSNR, SSIM and KID on 1,000 test images (lesson 13).
+PSNR, SSIM and KID on 1,000 test images (lesson 14).
 
     python benchmarks/superres.py 1800 750                # C content steps, G GAN steps
     python benchmarks/superres.py 1800 750 --weights 100 10 1000

@@ -54,7 +54,7 @@ def main(argv=None):
                         "judged by D's attribute head (needs --attribute-weight > 0)")
     p.add_argument("--encoder", choices=["seen", "all"], default="seen",
                    help="the captions the text encoder learns from: seen (the GAN's training "
-                        "captions, as in lesson 16) or all (every caption of the grammar, text "
+                        "captions, as in lesson 17) or all (every caption of the grammar, text "
                         "only: language known from text, no red square ever drawn)")
     args = p.parse_args(argv)
 

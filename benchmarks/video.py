@@ -1,7 +1,7 @@
 """DVD-GAN on bouncing sprites at a fixed number of steps: motion and frame quality.
 
 Trains `video.dvdgan` with each setting asked for, for the same number of generator steps
-(steps, not seconds, so a busy machine does not change the numbers), and prints lesson 15's
+(steps, not seconds, so a busy machine does not change the numbers), and prints lesson 16's
 table: the sprites' mean speed and acceleration, the acceleration relative to the speed
 (which a slow sprite cannot win), the share of smooth frame triples, the distance between
 the acceleration distributions of generated and real clips, and the frame KID, next to

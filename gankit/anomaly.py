@@ -1,4 +1,4 @@
-"""Anomaly detection with a GAN trained on normal data only (lesson 17).
+"""Anomaly detection with a GAN trained on normal data only (lesson 18).
 
 A GAN trained on normal images has learnt two things that can flag the unusual:
 its discriminator (is this like the data?) and its generator (can I make this?).

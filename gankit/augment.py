@@ -1,4 +1,4 @@
-"""Data augmentation with a conditional GAN (lesson 17).
+"""Data augmentation with a conditional GAN (lesson 18).
 
 The question: with only a few labelled images per class, does a classifier get better
 when images from a conditional GAN, trained on the *same* few images, are added to its

@@ -268,7 +268,7 @@ def text2image_shapes(seed=0, name="text2image-shapes", mismatch_weight=0.5, int
     """A compiled GAN-CLS (with GAN-INT) for 16x16 captioned scenes, on a text encoder
     trained here first (a few seconds) to name the attributes of captions. It learns from
     text alone, captions of the whole grammar: one that learnt from the training captions
-    only reads "red square" with the wrong colour (lesson 16). D also has a colour-blind
+    only reads "red square" with the wrong colour (lesson 17). D also has a colour-blind
     attribute critic, and G also learns on imagined captions of the whole grammar: with
     both, G draws most held-out pairs right; without, few (benchmarks/README.md,
     "Composing: a colour-blind attribute critic and imagined captions")."""

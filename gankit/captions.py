@@ -1,4 +1,4 @@
-"""The captioned scenes of lesson 16: a tiny grammar, the 16x16 RGB scenes it describes,
+"""The captioned scenes of lesson 17: a tiny grammar, the 16x16 RGB scenes it describes,
 a text encoder that reads its sentences, and classifiers that read the scenes back.
 
 - **The data** are made here, deterministic from a seed: one shape in a 16x16 RGB

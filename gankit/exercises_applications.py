@@ -1,4 +1,4 @@
-"""Checks of the exercises of lessons 13-18: pyramids and super-resolution, image-to-image
+"""Checks of the exercises of lessons 14-19: pyramids and super-resolution, image-to-image
 translation, video, text to image, what GANs are for, the closing lesson.
 
 Each check is registered in gankit.exercises (which imports this module) and is
@@ -11,9 +11,9 @@ from . import checks as c
 from .exercises import exercise
 
 
-# --- Lesson 13 --------------------------------------------------------------------------
+# --- Lesson 14 --------------------------------------------------------------------------
 
-@exercise("13.1")
+@exercise("14.1")
 def _rebuild(rebuild):
     from .lapgan import laplacian_pyramid
 
@@ -28,7 +28,7 @@ def _rebuild(rebuild):
     return "Exact: the pyramid only rewrites the image, it loses nothing."
 
 
-@exercise("13.2")
+@exercise("14.2")
 def _psnr_paradox(psnr_blur, psnr_sharp):
     why = ("PSNR = 10 log10(2^2 / MSE). The blur (0 everywhere) is off by 1 on every "
            "pixel: MSE 1. A sharp guess is right half the time (error 0) and off by 2 the "
@@ -39,7 +39,7 @@ def _psnr_paradox(psnr_blur, psnr_sharp):
             "average of the plausible answers, which is what MSE training learns.")
 
 
-@exercise("13.3")
+@exercise("14.3")
 def _pixel_shuffle(pixel_shuffle):
     rng = np.random.default_rng(0)
     for x in (rng.normal(size=(2, 7, 7, 32)).astype("float32"),
@@ -55,9 +55,9 @@ def _pixel_shuffle(pixel_shuffle):
     return "The same arrangement as gankit.sr_generator (and tf.nn.depth_to_space)."
 
 
-# --- Lesson 14 --------------------------------------------------------------------------
+# --- Lesson 15 --------------------------------------------------------------------------
 
-@exercise("14.1")
+@exercise("15.1")
 def _hole_pairs(hole_pairs):
     x = np.random.default_rng(1).uniform(-0.99, 1, (40, 28, 28, 1)).astype("float32")
     inputs, targets = c.parts(c.run(hole_pairs, "hole_pairs(images, size=10, seed=0)", x,
@@ -101,7 +101,7 @@ def _cycle_refs(g_ab, g_ba, a, b):
     return out
 
 
-@exercise("14.2")
+@exercise("15.2")
 def _cycle_identity(cycle_and_identity):
     from .data import load_fashion_mnist
     from .pix2pix import outlines
@@ -125,7 +125,7 @@ def _cycle_identity(cycle_and_identity):
     return "These are the `cycle` and `identity` numbers gankit.CycleGAN logs."
 
 
-@exercise("14.3")
+@exercise("15.3")
 def _receptive_field(patch_support, receptive_field):
     import keras
 
@@ -154,9 +154,9 @@ def _receptive_field(patch_support, receptive_field):
     return "So each of the 7x7 scores judges an 18x18 patch, and neighbouring patches overlap."
 
 
-# --- Lesson 15 --------------------------------------------------------------------------
+# --- Lesson 16 --------------------------------------------------------------------------
 
-@exercise("15.1")
+@exercise("16.1")
 def _motion(motion):
     from .video import bouncing_sprites, motion_stats
 
@@ -173,9 +173,9 @@ def _motion(motion):
                     "misses it.")
 
 
-# --- Lesson 16 --------------------------------------------------------------------------
+# --- Lesson 17 --------------------------------------------------------------------------
 
-@exercise("16.1")
+@exercise("17.1")
 def _gan_cls(gan_cls_d_loss):
     from .losses import minimax_d_loss
 
@@ -191,7 +191,7 @@ def _gan_cls(gan_cls_d_loss):
     return "At 0.5 it is the paper's loss: 1 for the real pair, 1/2 for each fake kind."
 
 
-@exercise("16.2")
+@exercise("17.2")
 def _compose(compose):
     import keras
 
@@ -221,9 +221,9 @@ def _compose(compose):
             "with activation='tanh' it would only be close.")
 
 
-# --- Lesson 17 --------------------------------------------------------------------------
+# --- Lesson 18 --------------------------------------------------------------------------
 
-@exercise("17.1")
+@exercise("18.1")
 def _mixed_batches(mixed_batches):
     import keras
 
@@ -252,7 +252,7 @@ def _mixed_batches(mixed_batches):
                 why="Each label must stay with its image.")
 
 
-@exercise("17.2")
+@exercise("18.2")
 def _auroc_pairs(auroc_pairs):
     from .anomaly import auroc
 
@@ -270,7 +270,7 @@ def _auroc_pairs(auroc_pairs):
     return "The same number as the rank formula of the lesson, with n_pos x n_neg comparisons."
 
 
-@exercise("17.3")
+@exercise("18.3")
 def _anogan_score(feature_model, anogan_scores):
     import keras
     from keras import ops
@@ -302,9 +302,9 @@ def _anogan_score(feature_model, anogan_scores):
                 "difference of D's features, one score per image.")
 
 
-# --- Lesson 18 --------------------------------------------------------------------------
+# --- Lesson 19 --------------------------------------------------------------------------
 
-@exercise("18.1")
+@exercise("19.1")
 def _evidence(difference_with_se, survives):
     def ref(a, b):
         a, b = np.asarray(a, float), np.asarray(b, float)
@@ -326,7 +326,7 @@ def _evidence(difference_with_se, survives):
     return "Three seeds pin a mean down to about its standard error, no better."
 
 
-@exercise("18.2")
+@exercise("19.2")
 def _diffusion(ddpm_alpha_bar, add_noise):
     betas = np.linspace(1e-4, 0.02, 1000)
     ref = np.cumprod(1 - betas)
@@ -348,7 +348,7 @@ def _diffusion(ddpm_alpha_bar, add_noise):
             "is left, and the sampler must undo all 1,000 steps, one network pass each.")
 
 
-@exercise("18.3")
+@exercise("19.3")
 def _sharpness(sharpness):
     from .srgan import upsample
     from .pix2pix import downsample

@@ -1,5 +1,5 @@
-"""Checks of the exercises of lessons 09-12: how GANs fail, making them train, modern
-GANs, controlling what they make.
+"""Checks of the exercises of lessons 09-13: how GANs fail, making them train, modern
+GANs, little data, controlling what they make.
 
 Each check is registered in gankit.exercises (which imports this module) and is
 deterministic: it compares an answer with gankit's own implementation, a closed form
@@ -184,7 +184,56 @@ def _dirac_step(dirac_step):
 
 # --- Lesson 12 --------------------------------------------------------------------------
 
+class _Offsets:
+    """A source of "random" numbers that hands out given offsets, so that
+    gankit.diffaugment.translation moves each image by a known amount."""
+
+    def __init__(self, *columns):
+        self.columns = list(columns)
+
+    def integers(self, shape, high):
+        return self.columns.pop(0)
+
+    def uniform(self, shape, low=0.0, high=1.0):
+        raise AssertionError("translation draws only whole numbers")
+
+
 @exercise("12.1")
+def _translate(translate):
+    from .diffaugment import translation
+
+    x = c.random_images(6, seed=12)
+    dy, dx = np.array([0, 1, -3, 3, 2, -1]), np.array([0, -2, 3, 0, -3, 1])
+    most = int(28 * 0.125)
+    want = c.numbers(translation(x, _Offsets(dy + most, dx + most)), "translation")
+    got = c.run(translate, "translate(images, dy, dx)", x, dy, dx)
+    c.close(got, want, "6 images moved by (dy, dx)", atol=1e-5,
+            why="Image i moves down by dy[i] rows and right by dx[i] columns (negative: up, "
+                "left); the pixels that come in at the edge are 0, and nothing wraps round "
+                "(np.roll or ops.roll alone wraps: zero what came round).")
+    return ("gankit.diffaugment.translation does this with offsets drawn in [-3, 3] for a "
+            "28x28 image, in keras.ops, so that G's gradient passes through it.")
+
+
+@exercise("12.2")
+def _ada_step(ada_step):
+    cases = ((0.0, 0.9, 0.6, 64, 40_000), (0.5, 0.2, 0.6, 64, 40_000),
+             (0.0, 0.1, 0.6, 64, 40_000), (0.999, 1.0, 0.6, 640, 40_000),
+             (0.3, 0.6, 0.6, 64, 500))
+    for p, rt, target, batch, images in cases:
+        call = f"ada_step(p={p}, rt={rt}, target={target}, batch={batch}, images={images})"
+        want = float(np.clip(p + np.sign(rt - target) * batch / images, 0.0, 1.0))
+        c.close(c.run(ada_step, call, p, rt, target, batch, images), want, call, atol=1e-7,
+                why="p moves by batch / images each step: up while r_t is above the target "
+                    "(D is too sure of its images), down while below, not at all when equal; "
+                    "and p stays a probability, in [0, 1].")
+    return ("gankit.GAN.adapt_augmentation is this step, after every D step: p can go "
+            "from 0 to 1 in ada_images images.")
+
+
+# --- Lesson 13 --------------------------------------------------------------------------
+
+@exercise("13.1")
 def _acgan_classifier(class_probabilities):
     from .recipes import acgan_fashion
 
@@ -206,7 +255,7 @@ def _code_grid_ref(categories, continuous, code, steps, span):
     return values.reshape(categories * steps, -1)
 
 
-@exercise("12.2")
+@exercise("13.2")
 def _infogan_codes(code_grid, infogan_input):
     for args in ((10, 2, 0, 7, 2.0), (4, 3, 2, 5, 1.0)):
         call = "code_grid(categories={}, continuous={}, code={}, steps={}, span={})".format(*args)
@@ -225,7 +274,7 @@ def _infogan_codes(code_grid, infogan_input):
             "gan.generator(infogan_input(np.repeat(z_rows, steps, 0), codes)).")
 
 
-@exercise("12.3")
+@exercise("13.3")
 def _matched_accuracy(matched_accuracy):
     from .infogan import cluster_scores
 

@@ -113,7 +113,7 @@ RECIPES = {r.name: r for r in [
 ]}
 
 
-# --- Pyramids, super-resolution and translation (lessons 13 and 14) ---------------------
+# --- Pyramids, super-resolution and translation (lessons 14 and 15) ---------------------
 
 def _pairs(task):
     def load(seed):
@@ -152,10 +152,10 @@ IMAGE_TO_IMAGE = [
            lambda s: cyclegan_fashion(s), _unpaired_outlines, steps=3000),
 ]
 RECIPES.update({r.name: r for r in IMAGE_TO_IMAGE})
-# --- end of lesson 13's recipes ---
+# --- end of lesson 14's recipes ---
 
 
-# --- Video (lesson 15) -------------------------------------------------------------------
+# --- Video (lesson 16) -------------------------------------------------------------------
 
 def _sprite_clips(seed):
     from .video import bouncing_sprites
@@ -169,10 +169,10 @@ VIDEO = [
            lambda s: dvdgan_sprites(s), _sprite_clips, steps=2100),
 ]
 RECIPES.update({r.name: r for r in VIDEO})
-# --- end of lesson 15's recipes ---
+# --- end of lesson 16's recipes ---
 
 
-# --- Text to image (lesson 16) -----------------------------------------------------------
+# --- Text to image (lesson 17) -----------------------------------------------------------
 
 def _captioned_scenes(seed):
     from .captions import encode_captions, shape_scenes
@@ -188,7 +188,7 @@ TEXT_TO_IMAGE = [
            "shape-scenes", 64, lambda s: text2image_shapes(s), _captioned_scenes, steps=2000),
 ]
 RECIPES.update({r.name: r for r in TEXT_TO_IMAGE})
-# --- end of lesson 16's recipes ---
+# --- end of lesson 17's recipes ---
 
 
 # --- Modern GANs and little data -------------------------------------------------------
@@ -199,9 +199,9 @@ LITTLE = 600   # images of Fashion-MNIST's 60,000: 1%, 60 of each class
 def few_fashion_images(n=LITTLE):
     """A loader of the same n Fashion-MNIST training images for every run and seed
     (n / 10 of each class, picked with a fixed seed): what a GAN has when data is scarce.
-    The *-1pct recipes use 600; lesson 12 and benchmarks/little_data.py also 60 and 6,000."""
+    The ``*-1pct`` recipes use 600; lesson 12 and benchmarks/little_data.py also 60 and 6,000."""
     def load(seed):
-        x, y = gdata.load_fashion_mnist("train")
+        x, y = gdata.load_fashion_mnist("train", verbose=False)
         rng = np.random.default_rng(2020)
         keep = np.sort(np.concatenate([rng.choice(np.flatnonzero(y == c), n // 10, replace=False)
                                        for c in range(10)]))

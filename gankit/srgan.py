@@ -53,7 +53,7 @@ def _pixel_shuffle(h, filters, icnr=False):
     pixels each. Cheaper than convolving at the large size, and unlike a strided
     transposed convolution every output pixel gets its own weights; with a random
     initialisation the four sub-pixels still start out different, so early in training
-    a faint 2x2 checkerboard shows (lesson 13), unless ``icnr`` starts them equal."""
+    a faint 2x2 checkerboard shows (lesson 14), unless ``icnr`` starts them equal."""
     size = h.shape[1]
     h = layers.Conv2D(4 * filters, 3, padding="same",
                       kernel_initializer=ICNR(2, dcgan_init()) if icnr else dcgan_init())(h)
@@ -103,7 +103,7 @@ class SRGAN(Pix2Pix):
     alone (SRResNet); here the first ``warmup_steps`` G updates use the content loss
     only, with D standing still, then the adversarial terms switch on. Starting the
     adversarial game from a random G wastes the short runs a laptop can afford: D
-    wins at once and G's first steps chase D instead of the image (lesson 13). With a
+    wins at once and G's first steps chase D instead of the image (lesson 14). With a
     warm-up the logs add ``adversarial``: the share of the epoch's steps that used the
     adversarial terms (0 during the warm-up, when ``d_loss`` reads 0 because D stands
     still; 1 after)."""

@@ -1,4 +1,4 @@
-"""The networks of lesson 16's text-to-image GAN: a generator and a discriminator that
+"""The networks of lesson 17's text-to-image GAN: a generator and a discriminator that
 both read a sentence vector, and the small layers they are made of.
 
 G is plain (the sentence joined to the noise, as GAN-CLS has it), layered (a mask

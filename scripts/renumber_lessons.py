@@ -5,7 +5,7 @@ reference to their numbers in the course's text files, in one pass.
 
 Each OLD:NEW moves lesson OLD to NEW (run it from a clean git tree: it uses `git mv`, and
 `git diff` then shows every change it made). References rewritten: "lesson 11" and
-"lessons 11 and 12" in any case, "Exercise 11.2", exercise keys such as "11.2" in quotes,
+"lessons 11 and 13" in any case, "Exercise 11.2", exercise keys such as "11.2" in quotes,
 file names such as 11_controlling_what_gans_make, quizzes/11.json and the README's table
 rows. Every number is mapped once, so 11->12 and 12->13 do not chain. Used when a lesson
 is inserted into or split in the sequence; read `git diff` afterwards for prose such as
@@ -41,7 +41,7 @@ def main(argv):
         return re.sub(r"\d\d", lambda m: number(m.group()), text)
 
     patterns = [
-        # lesson 11, Lessons 12 and 13, lessons 12-17, Exercise 11.2, quiz 11
+        # lesson 11, Lessons 13 and 14, lessons 13-18, Exercise 11.2, quiz 11
         (r"\b(?:[Ll]essons?|[Ee]xercises?|[Qq]uiz(?:zes)?)\s+\d\d(?:\s*(?:,|and|or|to|-|–)\s*\d\d)*",
          lambda m: numbers(m.group())),
         # exercise keys in quotes: "11.2", and \"11.2\" inside a notebook's JSON

@@ -1,4 +1,4 @@
-"""Augmentation and anomaly detection (lesson 17): tiny models on the 8x8 digits."""
+"""Augmentation and anomaly detection (lesson 18): tiny models on the 8x8 digits."""
 import numpy as np
 import pytest
 

@@ -77,7 +77,7 @@ def test_lessons_take_what_they_need_from_gankit_not_from_benchmarks(path):
 
 # Lessons already held to about 250 words a markdown cell (a screen of reading between two
 # runs); the others are being shortened lesson by lesson.
-SHORT_CELLS = ["09", "10", "11"]
+SHORT_CELLS = ["09", "10", "11", "12"]
 
 
 @pytest.mark.parametrize("number", SHORT_CELLS)
@@ -170,3 +170,34 @@ def test_the_r3gan_ablation_lesson_11_reads_is_the_one_in_benchmarks_readme():
     for r in bench["fashion"]["rows"]:   # each run's steps, KID and FID, in its own row
         assert re.search(rf"\| {r['seed']} \| {r['steps']:,} \| {r['kid']:.3f} \| "
                          rf"{r['fid']:.2f} \|", fashion), f"benchmarks/README.md lacks {r}"
+
+
+def test_the_little_data_benchmark_lesson_12_reads_is_the_one_in_benchmarks_readme():
+    """lessons/results/little_data.json (benchmarks/little_data.py --json) holds each recipe
+    at each number of images over the same seeds, 3 or more at 600 images (the issue's 1%),
+    and benchmarks/README.md's "Little data: 60, 600 and 6,000 images" shows each group's
+    mean +- standard error of KID x1000 and the copies' KID from exactly those rows."""
+    import numpy as np
+
+    bench = json.loads((ROOT / "lessons/results/little_data.json").read_text(encoding="utf-8"))
+    readme = (ROOT / "benchmarks/README.md").read_text(encoding="utf-8")
+    title = "Little data: 60, 600 and 6,000 images"
+    section = readme.partition(f"## {title}")[2].partition("\n## ")[0]
+    assert section and bench["source"].endswith(title)
+    groups = {}
+    for r in bench["rows"]:
+        groups.setdefault((r["recipe"], r["images"]), []).append(r)
+    recipes = {"fashion-1pct", "diffaug-fashion-1pct", "ada-fashion-1pct"}
+    assert {rec for rec, n in groups if n == 600} == recipes | {"copies"}
+    for (recipe, n), rows in groups.items():
+        lines = [line for line in section.splitlines() if line.startswith(f"| {n:,} | {recipe}")]
+        assert len(lines) == 1, f"benchmarks/README.md should have one row for {recipe} at {n:,}"
+        kid = np.array([r["kid_x1000"] for r in rows])
+        if recipe == "copies":
+            assert f"| {kid[0]:.0f} | {rows[0]['fid']:.2f} |" in lines[0], lines[0]
+            continue
+        seeds = sorted(r["seed"] for r in rows)
+        assert n != 600 or len(seeds) >= 3, f"{recipe} at 600 images has seeds {seeds}"
+        cell = (f"{kid.mean():.0f} +- {kid.std(ddof=1) / np.sqrt(len(kid)):.0f}" if len(kid) > 1
+                else f"{kid[0]:.0f}")
+        assert f"| {', '.join(map(str, seeds))} | {cell} |" in lines[0], (lines[0], cell)

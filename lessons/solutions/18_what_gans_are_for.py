@@ -1,4 +1,4 @@
-"""Lesson 17, worked solutions. Try each exercise in the lesson first, then compare.
+"""Lesson 18, worked solutions. Try each exercise in the lesson first, then compare.
 
 Each ``exercise_N()`` returns what the lesson's check cell takes; ``mistake_N()`` a typical
 wrong answer that the check refuses (the tests run both: tests/test_exercises.py).
