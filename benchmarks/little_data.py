@@ -24,20 +24,8 @@ import json
 import os
 import sys
 
-import numpy as np
-
 import harness
 from recipe_quality import N, image_scores
-
-
-def copy_scores(x):
-    """KID x1000 and FID of N copies of the training images ``x`` against N test images."""
-    import gankit
-
-    pick = np.random.default_rng(2).integers(0, len(x), N)
-    real_features = gankit.metrics.real_test_set("fashion-mnist", N)[0]
-    s = gankit.evaluation.score_images(x[pick], real_features)
-    return {"recipe": "copies", "images": len(x), "kid_x1000": 1000 * s["KID"], "fid": s["FID"]}
 
 
 def merge_json(path, rows):
@@ -75,8 +63,7 @@ def main():
             recipe = harness.variant(recipe, load_data=gankit.recipes.few_fashion_images(args.images))
         for seed in args.seeds:
             x, _ = recipe.load_data(seed)
-            train = x[np.random.default_rng(0).permutation(len(x))[:500]]
-            watch = gankit.callbacks.DScores(train, held_out, every=args.every)
+            watch = gankit.callbacks.DScores(x, held_out, every=args.every, n=500)
             kid = gankit.KIDMonitor(every=args.every, seed=seed)
             gan, report = harness.train(recipe, seed, steps=args.steps, callbacks=[watch, kid])
             print(f"\n{name} seed {seed}: {report['steps']:,} steps in "
@@ -106,9 +93,9 @@ def main():
             table.row(name, ", ".join(str(row["seed"]) for row in r), f"{r[0]['steps']:,}",
                       harness.mean_se([row["kid_x1000"] for row in r], ".0f"),
                       harness.mean_se([row["fid"] for row in r], ".2f"))
-    x = (gankit.recipes.few_fashion_images(args.images) if args.images
-         else gankit.get_recipe(args.recipes[0]).load_data)(0)[0]
-    copies = copy_scores(x)
+    # the recipes here share their training images: the last x loaded is everyone's
+    s = gankit.evaluation.copy_scores(x, N)
+    copies = {"recipe": "copies", "images": len(x), "kid_x1000": 1000 * s["KID"], "fid": s["FID"]}
     rows.append(copies)
     print(f"\n{len(x):,} copies of the training images, 5,000 of them: KID x1000 "
           f"{copies['kid_x1000']:.0f}, FID {copies['fid']:.2f}")

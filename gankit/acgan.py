@@ -13,8 +13,12 @@ samples land in their class sooner; the price is that G may prefer the easiest,
 most typical-looking items of each class (less variety). The losses, with the
 cross-entropy of the class head written CE:
 
-    D: adversarial D loss + class_weight * (CE(real, y) + CE(fake, y))
+    D: adversarial D loss + class_weight * (CE(real, y) + fake_class_weight * CE(fake, y))
     G: adversarial G loss + class_weight * CE(fake, y)
+
+The paper sets both weights to 1. With ``fake_class_weight=0`` D's class head learns
+from real images only, so G can satisfy it only with what real images of the class
+show, not with marks that D and G agree on among the fakes.
 
 Everything here is ``keras.ops``: ACGAN only replaces the two losses of
 :class:`gankit.GAN` (and adds two logs), so GAN's ``train_step`` trains it on TensorFlow,
@@ -80,6 +84,8 @@ class ACGAN(GAN):
         generator: a conditional generator (built with ``num_classes``).
         discriminator: an unconditional D with a class head (``aux_outputs=num_classes``).
         class_weight: weight of the class losses against the adversarial ones (1 in the paper).
+        fake_class_weight: weight, in D's loss, of naming the fakes' classes beside the real
+            images' (1 in the paper; 0: D's class head learns from real images only).
         **kwargs: everything :class:`gankit.GAN` takes, but ``gradient_penalty`` and ``pack``.
 
     Fit it on ``(images, labels)``; ``generate(n, labels=...)`` as for a conditional GAN;
@@ -90,12 +96,14 @@ class ACGAN(GAN):
 
     LOGS = GAN.LOGS + ("class_acc", "fake_class_acc")
 
-    def __init__(self, generator, discriminator, class_weight=1.0, **kwargs):
+    def __init__(self, generator, discriminator, class_weight=1.0, fake_class_weight=1.0,
+                 **kwargs):
         refuse_penalty_and_packing(kwargs, "ACGAN")
         super().__init__(generator, discriminator, **kwargs)
-        if float(class_weight) < 0:
-            raise BadInputError(f"class_weight should be >= 0; got {class_weight}.")
-        self.class_weight = float(class_weight)
+        if float(class_weight) < 0 or float(fake_class_weight) < 0:
+            raise BadInputError(f"class_weight and fake_class_weight should be >= 0; got "
+                                f"{class_weight} and {fake_class_weight}.")
+        self.class_weight, self.fake_class_weight = float(class_weight), float(fake_class_weight)
 
     def check_discriminator(self, discriminator):
         if not self.conditional:
@@ -129,7 +137,8 @@ class ACGAN(GAN):
         real_scores, real_logits = D(self.d_view(real), training=True)
         fake_scores, fake_logits = D(self.d_view(fake), training=True)
         adversarial = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
-        classes = class_loss(real_logits, labels) + class_loss(fake_logits, labels)
+        classes = (class_loss(real_logits, labels)
+                   + self.fake_class_weight * class_loss(fake_logits, labels))
         logs = {"d_real": self.as_probability(real_scores),
                 "d_fake": self.as_probability(fake_scores),
                 "class_acc": class_hits(real_logits, labels),
@@ -159,4 +168,5 @@ class ACGAN(GAN):
         return p / p.sum(1, keepdims=True)
 
     def get_config(self):
-        return {**super().get_config(), "class_weight": self.class_weight}
+        return {**super().get_config(), "class_weight": self.class_weight,
+                "fake_class_weight": self.fake_class_weight}

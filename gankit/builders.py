@@ -68,14 +68,15 @@ def cgan_fashion(seed=0, name="cgan-fashion", ema=0.999, jit_compile=None, **opt
 
 
 def acgan_fashion(seed=0, name="acgan-fashion", class_weight=1.0, lr=(4e-4, 4e-4), ema=0.999,
-                  jit_compile=None):
+                  jit_compile=None, fake_class_weight=1.0):
     """A compiled ACGAN with the lean DCGAN sizes of ``fashion_gan``: G is cgan-fashion's
     conditional G; D sees the image alone and has a 10-way class head. Like cgan-fashion
     it samples from an average of G's weights and compiles its step with XLA (``None``:
     except in smoke runs), so the two compare in the same budget."""
     g = dcgan_generator(latent_dim=64, base_filters=32, kernel_size=4, num_classes=10)
     d = dcgan_discriminator(base_filters=32, kernel_size=4, aux_outputs=10)
-    gan = ACGAN(g, d, class_weight=class_weight, ema=ema, seed=seed,
+    gan = ACGAN(g, d, class_weight=class_weight, fake_class_weight=fake_class_weight, ema=ema,
+                seed=seed,
                 info={"recipe": name, "kind": "images", "dataset": "fashion-mnist"})
     gan.compile(_adam(lr[0]), _adam(lr[1]),
                 jit_compile=_jit(_xla() if jit_compile is None else jit_compile))

@@ -256,17 +256,24 @@ class DScores(_EveryNSteps):
     At the start, every ``every`` steps and at the end: D's mean score and r_t (the share
     of images on the real side of the loss's line, ``GAN.score_line``, minus the share on
     the other) for ``train`` and ``held_out`` (NumPy images), and for as many of G's
-    samples (same noise each time). ``history`` is a list of dicts with ``step``,
-    ``train``, ``held_out``, ``fake``, ``rt_train``, ``rt_held_out``.
+    samples (same noise each time). ``n`` keeps at most n of each set (a fixed random
+    pick), so a watch costs the same whatever the data's size. ``history`` is a list of
+    dicts with ``step``, ``train``, ``held_out``, ``fake``, ``rt_train``, ``rt_held_out``.
     """
 
-    def __init__(self, train, held_out, every=100, seed=0):
+    def __init__(self, train, held_out, every=100, seed=0, n=None):
         super().__init__()
         self.train, self.held_out = np.asarray(train, "float32"), np.asarray(held_out, "float32")
-        if int(every) < 1 or self.train.shape[1:] != self.held_out.shape[1:]:
+        if int(every) < 1 or self.train.shape[1:] != self.held_out.shape[1:] or (
+                n is not None and int(n) < 1):
             raise BadInputError(
-                f"DScores wants every >= 1 and training and held-out images of one shape; "
-                f"got every={every!r}, shapes {self.train.shape} and {self.held_out.shape}.")
+                f"DScores wants every >= 1, n >= 1 (or None) and training and held-out images "
+                f"of one shape; got every={every!r}, n={n!r}, shapes {self.train.shape} and "
+                f"{self.held_out.shape}.")
+        if n is not None:
+            self.train, self.held_out = (
+                x[np.random.default_rng(0).permutation(len(x))[:int(n)]]
+                for x in (self.train, self.held_out))
         self.every, self.seed = int(every), seed
         self.history = []
         self._step = 0

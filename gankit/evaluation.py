@@ -49,6 +49,16 @@ def score_images(images, real_features, labels=None, dataset="fashion-mnist"):
     return score_features(real_features, feats, probs, labels)
 
 
+def copy_scores(images, n=5000, dataset="fashion-mnist"):
+    """:func:`score_images` for n copies of ``images`` (drawn with replacement) against
+    n real test images: what a generator that only copied its training images would
+    score. With few images it is far from "real vs real" (:func:`reference`): the best a
+    GAN trained on them can do without inventing."""
+    images = check_dataset_images(images, dataset)
+    pick = np.random.default_rng(2).integers(0, len(images), check_n(n, dataset))
+    return score_images(images[pick], real_test_set(dataset, len(pick))[0], dataset=dataset)
+
+
 def sample(gan, n, seed=0, rejection=False):
     """n images from ``gan`` for scoring: ``(images, labels)``. A conditional GAN is
     asked for classes drawn uniformly at random (labels is None otherwise).

@@ -101,6 +101,25 @@ def test_acgan_wrong_networks_get_clear_errors():
         gankit.ACGAN(g, d, gradient_penalty=10.0)
     with pytest.raises(gankit.BadInputError, match="class_weight"):
         gankit.ACGAN(g, d, class_weight=-1)
+    with pytest.raises(gankit.BadInputError, match="fake_class_weight"):
+        gankit.ACGAN(g, d, fake_class_weight=-0.5)
+
+
+def test_acgan_fake_class_weight_scales_d_naming_the_fakes(digits):
+    """D's loss with fake_class_weight 1 (the paper) minus with 0 (real images only) is
+    the class loss of the fakes: two GANs with the same seed draw the same fakes."""
+    x, y, _, _ = digits
+    real = keras.ops.convert_to_tensor(x[:32])
+    labels = keras.ops.convert_to_tensor(y[:32].reshape(-1, 1).astype("int32"))   # as fit's
+    paper, real_only = acgan(seed=3), acgan(seed=3, fake_class_weight=0.0)
+    assert real_only.get_config()["fake_class_weight"] == 0.0
+    loss_paper, _ = paper.d_loss(real, labels)
+    loss_real_only, _ = real_only.d_loss(real, labels)
+    again = acgan(seed=3)   # its first draw of noise is the fakes the two losses saw
+    fake = again.generator([again.noise(32), labels], training=True)
+    fake_logits = again.discriminator(fake, training=True)[1]
+    np.testing.assert_allclose(float(loss_paper) - float(loss_real_only),
+                               float(class_loss(fake_logits, labels)), rtol=1e-4, atol=1e-5)
 
 
 def test_class_loss_is_cross_entropy():

@@ -174,6 +174,18 @@ def test_evaluate_puts_every_score_next_to_its_references():
     assert half["IS"] < real["IS"]
 
 
+def test_copy_scores_are_the_floor_of_a_gan_trained_on_few_images():
+    """evaluation.copy_scores: n copies of the training images against n test images. The
+    fewer the images, the further the copies are from the real test set."""
+    x_train, _ = gankit.load_digits8(verbose=False, split="train")
+    few = evaluation.copy_scores(x_train[:10], n=300, dataset="digits8")
+    many = evaluation.copy_scores(x_train, n=300, dataset="digits8")
+    assert many["KID"] < 0.5 * few["KID"] and many["FID"] < few["FID"]
+    assert evaluation.copy_scores(x_train[:10], n=300, dataset="digits8") == few   # fixed draw
+    with pytest.raises(gankit.BadInputError, match=r"\(8, 8, 1\)"):
+        evaluation.copy_scores(x_train[:10], n=300)   # digits scored as Fashion-MNIST
+
+
 def test_evaluate_explains_wrong_shapes_ranges_and_sizes():
     x, _ = gankit.load_digits8(verbose=False, split="train")
     with pytest.raises(gankit.BadInputError, match="channel axis"):

@@ -191,3 +191,8 @@ def test_d_scores_part_training_images_from_held_out_ones_as_d_overfits():
     assert last["rt_train"] >= last["rt_held_out"] and last["rt_train"] > 0.9
     with pytest.raises(gankit.BadInputError, match="one shape"):
         gankit.callbacks.DScores(train, held_out[..., 0])
+    few = gankit.callbacks.DScores(train, held_out, n=10)   # at most 10 of each, kept whole
+    assert few.train.shape == few.held_out.shape == (10, *train.shape[1:])
+    assert all(any(np.array_equal(a, b) for b in held_out) for a in few.held_out)
+    with pytest.raises(gankit.BadInputError, match="n >= 1"):
+        gankit.callbacks.DScores(train, held_out, n=0)
