@@ -55,8 +55,9 @@ def copy_scores(images, n=5000, dataset="fashion-mnist"):
     score. With few images it is far from "real vs real" (:func:`reference`): the best a
     GAN trained on them can do without inventing."""
     images = check_dataset_images(images, dataset)
-    pick = np.random.default_rng(2).integers(0, len(images), check_n(n, dataset))
-    return score_images(images[pick], real_test_set(dataset, len(pick))[0], dataset=dataset)
+    n = check_n(n, dataset)
+    pick = np.random.default_rng(2).integers(0, len(images), n)
+    return score_images(images[pick], real_test_set(dataset, n)[0], dataset=dataset)
 
 
 def sample(gan, n, seed=0, rejection=False):

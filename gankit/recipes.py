@@ -99,8 +99,9 @@ RECIPES = {r.name: r for r in [
            "grid25", 256,
            lambda s: toy_recipe_gan(s, "best-grid25", "grid25", "best"), _toy_data("grid25"),
            decay_from=0.5, decay_to=0.1, r1=(0.01, 1.0), steps=12000),
-    Recipe("acgan-fashion", "ACGAN on Fashion-MNIST: D also names the class, G is rewarded "
-           "when it is the class asked for", "images", "fashion-mnist", 64,
+    Recipe("acgan-fashion", "ACGAN on Fashion-MNIST: D also names the class (learnt from "
+           "real images only), G is rewarded when it is the class asked for (weight 0.3)",
+           "images", "fashion-mnist", 64,
            lambda s: acgan_fashion(s), _fashion, steps=6000),
     Recipe("infogan-fashion", "InfoGAN on Fashion-MNIST, no labels: a 10-way code and 2 "
            "continuous codes that a Q head must read back", "images", "fashion-mnist", 64,

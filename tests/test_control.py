@@ -122,6 +122,22 @@ def test_acgan_fake_class_weight_scales_d_naming_the_fakes(digits):
                                float(class_loss(fake_logits, labels)), rtol=1e-4, atol=1e-5)
 
 
+def test_acgan_fashion_is_the_measured_fix_and_the_paper_is_one_call_away():
+    """The recipe trains D's class head on real images only and weighs the class losses
+    0.3 (benchmarks/README.md, "Why ACGAN drifts"); the variants it tried build too."""
+    def has(gan, kind):
+        return any(isinstance(layer, kind) for layer in gan.discriminator.layers)
+
+    recipe = gankit.get_recipe("acgan-fashion").build(0)
+    assert (recipe.class_weight, recipe.fake_class_weight) == (0.3, 0.0)
+    assert not has(recipe, gankit.MinibatchStdDev)
+    paper = gankit.recipes.acgan_fashion(0, class_weight=1.0, fake_class_weight=1.0)
+    assert (paper.class_weight, paper.fake_class_weight) == (1.0, 1.0)
+    tried = gankit.recipes.acgan_fashion(0, minibatch_std=True, aux_hidden=16)
+    assert has(tried, gankit.MinibatchStdDev)
+    assert gankit.count_params(tried.discriminator) > gankit.count_params(recipe.discriminator)
+
+
 def test_class_loss_is_cross_entropy():
     logits = np.array([[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]], "float32")
     labels = np.array([0, 2])
