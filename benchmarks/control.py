@@ -70,6 +70,8 @@ def continuous_effects(gan):
     """For each continuous code: (property, correlation) with the largest |correlation|
     between the code's value and a visible property of the image, within traversals
     (gankit.infogan.code_effects: 200 rows of 5 steps from -1 to 1)."""
+    if not gan.continuous:
+        return []
     effects = infogan.code_effects(gan, rows=200, steps=5, seed=4)
     return [max(((k, float(v[i])) for k, v in effects.items()), key=lambda kv: abs(kv[1]))
             for i in range(gan.continuous)]
@@ -89,10 +91,16 @@ def score_infogan(gan):
     feats, class_probs = metrics.classify(images, dataset)
     made = infogan.cluster_scores(class_probs.argmax(1), codes[:, 0].astype(int))
     kid = metrics.kernel_inception_distance(metrics.real_test_set(dataset, n)[0], feats)[0]
+    spread = infogan.code_diversity(gan, x, y, real["mapping"], n=100, seed=5)
+    ratio = spread[:, 0] / spread[:, 1]
     out = {"real: accuracy": real["accuracy"], "real: purity": real["purity"],
-           "real: NMI": real["nmi"], "generated: accuracy": made["accuracy"], "KID": kid}
+           "real: NMI": real["nmi"], "generated: accuracy": made["accuracy"], "KID": kid,
+           "z spread / real class's, lowest code": float(np.nanmin(ratio)),
+           "z spread / real class's, mean": float(np.nanmean(ratio))}
+    moves = infogan.code_moves(gan, x, rows=200, steps=5, span=1.0, seed=4) if gan.continuous else {}
     for i, (prop, corr) in enumerate(continuous_effects(gan)):
-        out[f"code {i + 1}"] = f"{prop} (r = {corr:+.2f})"
+        out[f"code {i + 1}"] = f"{prop} (r = {corr:+.2f}, moves {moves[prop][i]:+.2f} real SD)"
+        out[f"code {i + 1}: largest move (real SD)"] = float(max(abs(v[i]) for v in moves.values()))
     return out
 
 

@@ -68,16 +68,22 @@ class InfoGAN(GAN):
         info_weight: lambda, the weight of the information term (1 in the paper).
         continuous_weight: weight of the continuous codes' part of it, next to the
             categorical part (smaller keeps the two on a similar scale).
+        cluster_weight: weight of a clustering term on *real* images in D's loss
+            (CatGAN's, Springenberg 2016; 0, off, in the InfoGAN paper): Q should be sure
+            of one category for each real image, and use every category equally often
+            over a batch. Without it Q learns the codes from fakes alone.
+        noise_scale: the spread of the noise z beside the codes (1: z ~ N(0, I)). Less
+            noise leaves the codes a larger share of G's input (ClusterGAN uses 0.1).
         **kwargs: everything :class:`gankit.GAN` takes, but ``gradient_penalty`` and ``pack``.
 
     Fit it on images alone (no labels). Logs add ``info_loss`` (Q's loss on the fakes)
     and ``code_acc`` (how often Q reads a fake's category right).
     """
 
-    LOGS = GAN.LOGS + ("info_loss", "code_acc")
+    LOGS = GAN.LOGS + ("info_loss", "code_acc", "cluster_loss")
 
     def __init__(self, generator, discriminator, categories=10, continuous=2, info_weight=1.0,
-                 continuous_weight=0.5, **kwargs):
+                 continuous_weight=0.5, cluster_weight=0.0, noise_scale=1.0, **kwargs):
         refuse_penalty_and_packing(kwargs, "InfoGAN")
         super().__init__(generator, discriminator, **kwargs)
         categories, continuous = int(categories), int(continuous)
@@ -85,8 +91,11 @@ class InfoGAN(GAN):
             raise BadInputError(
                 f"InfoGAN needs categories >= 2 and continuous >= 0; got {categories} and "
                 f"{continuous}.")
-        if info_weight < 0 or continuous_weight < 0:
-            raise BadInputError("info_weight and continuous_weight should be >= 0.")
+        if min(info_weight, continuous_weight, cluster_weight) < 0 or not noise_scale > 0:
+            raise BadInputError(
+                f"info_weight, continuous_weight and cluster_weight should be >= 0 and "
+                f"noise_scale > 0; got {info_weight}, {continuous_weight}, {cluster_weight} "
+                f"and {noise_scale}.")
         codes = categories + continuous
         if self.latent_dim <= codes:
             raise BadInputError(
@@ -103,19 +112,20 @@ class InfoGAN(GAN):
         self.categories, self.continuous = categories, continuous
         self.noise_dim = self.latent_dim - codes
         self.info_weight, self.continuous_weight = float(info_weight), float(continuous_weight)
+        self.cluster_weight, self.noise_scale = float(cluster_weight), float(noise_scale)
 
     # --- G's input: noise and codes (keras.ops only) ---------------------------------
 
     def latent(self, batch_size):
         """G's input for a batch with random codes: (input, categories, continuous)."""
-        z = self.normal((batch_size, self.noise_dim))
+        z = self.noise_scale * self.normal((batch_size, self.noise_dim))
         cat = self.integers((batch_size,), self.categories)
         cont = (self.uniform((batch_size, self.continuous), -1.0, 1.0) if self.continuous
                 else ops.zeros((batch_size, 0)))
         return ops.concatenate([z, ops.one_hot(cat, self.categories), cont], axis=-1), cat, cont
 
     def noise(self, batch_size):
-        """A batch of G's inputs: noise z ~ N(0, I) with random codes appended."""
+        """A batch of G's inputs: noise z ~ N(0, noise_scale^2 I) with random codes appended."""
         return self.latent(batch_size)[0]
 
     # --- the two losses -------------------------------------------------------------
@@ -123,20 +133,32 @@ class InfoGAN(GAN):
     def info_term(self, q, cat, cont):
         return info_loss(q, cat, cont, self.categories, self.continuous_weight)
 
+    def cluster_term(self, q_real):
+        """CatGAN's clustering loss on real images: the mean entropy of Q's category for
+        each image (low: Q is sure) minus the entropy of its mean over the batch (high:
+        every category used). Between -log(categories) and log(categories)."""
+        p = ops.softmax(q_real[:, :self.categories], axis=-1)
+        eps = 1e-8
+        each = -ops.mean(ops.sum(p * ops.log(p + eps), axis=-1))
+        mean = ops.mean(p, axis=0)
+        return each + ops.sum(mean * ops.log(mean + eps))
+
     def d_loss(self, real, labels):
         """D's loss: real-vs-fake, plus Q's loss at reading the fakes' codes (this trains
-        the Q head and the body it shares with D). The fakes are held fixed."""
+        the Q head and the body it shares with D), plus, with cluster_weight, the
+        clustering term on the real batch. The fakes are held fixed."""
         latent, cat, cont = self.latent(ops.shape(real)[0])
         fake = ops.stop_gradient(self.generator(latent, training=True))
-        real_scores, _ = self.discriminator(self.d_view(real), training=True)
+        real_scores, q_real = self.discriminator(self.d_view(real), training=True)
         fake_scores, q = self.discriminator(self.d_view(fake), training=True)
         adversarial = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
         info = self.info_term(q, cat, cont)
+        cluster = self.cluster_term(q_real)
         logs = {"d_real": self.as_probability(real_scores),
                 "d_fake": self.as_probability(fake_scores),
                 "info_loss": info, "code_acc": class_hits(q[:, :self.categories], cat),
-                **self.augmentation_logs(real_scores, fake_scores)}
-        return adversarial + self.info_weight * info, logs
+                "cluster_loss": cluster, **self.augmentation_logs(real_scores, fake_scores)}
+        return adversarial + self.info_weight * info + self.cluster_weight * cluster, logs
 
     def g_loss(self, real, labels):
         """G's loss: fool D, and make the codes readable from the image."""
@@ -201,9 +223,10 @@ class InfoGAN(GAN):
         return self.generate_from(z, self.check_codes(codes, n=n), batch_size, average)
 
     def generate_from(self, z, codes, batch_size=500, average=True):
-        """Images from noise z and codes (N, 1 + continuous), as a NumPy array."""
+        """Images from standard normal noise z (scaled by noise_scale here, as in training)
+        and codes (N, 1 + continuous), as a NumPy array."""
         onehot = np.eye(self.categories, dtype="float32")[codes[:, 0].astype("int64")]
-        latent = np.concatenate([z, onehot, codes[:, 1:]], 1).astype("float32")
+        latent = np.concatenate([self.noise_scale * z, onehot, codes[:, 1:]], 1).astype("float32")
         self.sync()
         net = self.sampler if average else self.generator
         with backend.no_grad():
@@ -255,7 +278,8 @@ class InfoGAN(GAN):
     def get_config(self):
         return {**super().get_config(), "categories": self.categories,
                 "continuous": self.continuous, "info_weight": self.info_weight,
-                "continuous_weight": self.continuous_weight}
+                "continuous_weight": self.continuous_weight, "cluster_weight": self.cluster_weight,
+                "noise_scale": self.noise_scale}
 
 
 # --- What the codes learnt: clusters against classes, codes against visible properties
@@ -345,4 +369,60 @@ def code_effects(gan, rows=200, steps=5, span=1.0, seed=0):
             v = v - v.mean(1, keepdims=True)
             r = (c * v).sum() / np.sqrt((c * c).sum() * (v * v).sum() + 1e-12)
             out.setdefault(name, np.zeros(gan.continuous))[i] = r
+    return out
+
+
+def code_moves(gan, real_images, rows=200, steps=5, span=1.0, seed=0):
+    """How far each continuous code moves each visible property, in the property's own
+    spread over real images: {property: array (continuous,)}.
+
+    Traverses each code from -span to span (as :func:`code_effects` does) and takes, over
+    the rows, the mean of (property at +span - property at -span), divided by the
+    property's standard deviation over ``real_images``. 1 means the code's traversal
+    moves the property as much as real images of the data set vary in it.
+    """
+    if not getattr(gan, "continuous", 0):
+        raise BadInputError("code_moves needs an InfoGAN with at least one continuous code.")
+    spread = {k: v.std() for k, v in image_properties(real_images).items()}
+    out = {}
+    for i in range(gan.continuous):
+        images, _ = gan.traverse(i, rows=rows, steps=steps, span=span, seed=seed)
+        for name, v in image_properties(images).items():
+            v = v.reshape(rows, steps)
+            out.setdefault(name, np.zeros(gan.continuous))[i] = (
+                np.mean(v[:, -1] - v[:, 0]) / (spread[name] + 1e-12))
+    return out
+
+
+def feature_spread(features):
+    """The mean distance between the features of two different images of a set: how
+    varied the set is, as the course classifier sees it."""
+    f = np.asarray(features, dtype="float64")
+    if f.ndim != 2 or len(f) < 2:
+        raise BadInputError(f"feature_spread needs features (N, d) with N >= 2; got {f.shape}.")
+    sq = (f * f).sum(1)
+    d = np.sqrt(np.maximum(sq[:, None] + sq[None] - 2 * f @ f.T, 0))
+    return float(d.sum() / (len(f) * (len(f) - 1)))
+
+
+def code_diversity(gan, real_images, real_labels, mapping, n=100, seed=0):
+    """How much the noise z varies the samples of each category code, next to how varied
+    real images of the class the code was matched to are (``mapping`` from
+    :func:`cluster_scores`): an array (categories, 2) of feature spreads
+    (:func:`feature_spread`, the course classifier's features), samples then real.
+    A code whose samples spread close to 0 ignores z: every sample is the same image.
+    Codes without a matched class get NaN for real.
+    """
+    from .metrics import classify
+
+    dataset = gan.info.get("dataset", "fashion-mnist")
+    labels = np.asarray(real_labels)
+    real_feats = classify(real_images, dataset)[0]
+    out = np.full((gan.categories, 2), np.nan)
+    for k in range(gan.categories):
+        codes = np.concatenate([np.full((n, 1), k), gan.random_codes(n, seed=seed)[:, 1:]], 1)
+        out[k, 0] = feature_spread(classify(gan.generate(n, codes=codes, seed=seed + k),
+                                            dataset)[0])
+        if k in mapping and np.sum(labels == mapping[k]) >= 2:
+            out[k, 1] = feature_spread(real_feats[labels == mapping[k]][:n])
     return out

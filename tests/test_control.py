@@ -8,7 +8,8 @@ import pytest
 import keras
 import gankit
 from gankit.acgan import class_loss
-from gankit.infogan import cluster_scores, info_loss
+from gankit.infogan import (cluster_scores, code_diversity, code_moves, feature_spread,
+                             info_loss)
 
 
 @pytest.fixture(scope="module")
@@ -236,6 +237,75 @@ def test_info_loss_is_cross_entropy_plus_half_squared_error():
     assert got == pytest.approx(ce + 0.3 * mse, rel=1e-5)
 
 
+def test_infogan_cluster_term_is_sure_per_image_and_spread_over_the_batch():
+    gan = infogan(cluster_weight=0.5)
+    sure_and_spread = np.zeros((10, 12), "float32")
+    sure_and_spread[np.arange(10), np.arange(10)] = 50.0   # each image sure, all 10 codes used
+    one_code = np.zeros((10, 12), "float32")
+    one_code[:, 3] = 50.0                                  # every image sure of code 3
+    unsure = np.zeros((10, 12), "float32")                 # every image 1/10 on each code
+
+    def term(q):
+        return float(keras.ops.convert_to_numpy(gan.cluster_term(q)))
+
+    assert term(sure_and_spread) == pytest.approx(-np.log(10), abs=1e-4)  # the best
+    assert term(one_code) == pytest.approx(0.0, abs=1e-4)
+    assert term(unsure) == pytest.approx(0.0, abs=1e-4)
+    with pytest.raises(gankit.BadInputError, match="cluster_weight"):
+        infogan(cluster_weight=-1.0)
+    with pytest.raises(gankit.BadInputError, match="noise_scale"):
+        infogan(noise_scale=0.0)
+
+
+def test_infogan_cluster_weight_trains_q_on_real_images(digits):
+    x, _, _, _ = digits
+    off, on = infogan(), infogan(cluster_weight=1.0)
+    for gan in (off, on):
+        hist = gan.fit(x[:640], batch_size=64, epochs=2, verbose=0)
+        assert "cluster_loss" in hist.history
+    # with the term, Q's reading of real images is surer and uses more codes
+    def scores(gan):
+        p, _ = gan.recover_codes(x[:500])
+        each = -np.mean(np.sum(p * np.log(p + 1e-8), 1))
+        return each, len(np.unique(p.argmax(1)))
+    assert scores(on)[0] < scores(off)[0]
+    assert scores(on)[1] >= 5
+
+
+def test_infogan_noise_scale_shrinks_z_in_training_and_sampling(tmp_path):
+    gan = infogan(noise_scale=0.25)
+    latent, _, _ = gan.latent(4000)
+    z = keras.ops.convert_to_numpy(latent)[:, :gan.noise_dim]
+    assert z.std() == pytest.approx(0.25, rel=0.05)
+    codes = gan.random_codes(3, seed=1)
+    z = np.random.default_rng(2).standard_normal((3, gan.noise_dim)).astype("float32")
+    direct = gan.generator(np.concatenate([0.25 * z, np.eye(10)[codes[:, 0].astype(int)],
+                                           codes[:, 1:]], 1), training=False)
+    np.testing.assert_allclose(gan.generate_from(z, codes, average=False),
+                               keras.ops.convert_to_numpy(direct), atol=1e-5)
+    gan.save(tmp_path / "i.keras")
+    back = keras.saving.load_model(tmp_path / "i.keras")
+    assert (back.noise_scale, back.cluster_weight) == (0.25, 0.0)
+
+
+def test_code_moves_and_diversity_measure_what_the_codes_do(digits):
+    x, y, xt, yt = digits
+    gan = infogan()
+    gan.info["dataset"] = "digits8"
+    moves = code_moves(gan, x, rows=20, steps=3, seed=0)
+    assert set(moves) == {"ink", "width", "height", "slant"}
+    assert all(v.shape == (2,) and np.isfinite(v).all() for v in moves.values())
+    spread = code_diversity(gan, xt, yt, {k: k for k in range(9)}, n=20, seed=0)
+    assert spread.shape == (10, 2) and np.isnan(spread[9, 1]) and (spread[:9] > 0).all()
+    # a set of one image repeated has no spread; two different points are their distance apart
+    assert feature_spread(np.ones((5, 3))) == pytest.approx(0.0, abs=1e-6)
+    assert feature_spread(np.array([[0.0, 0.0], [3.0, 4.0]])) == pytest.approx(5.0)
+    with pytest.raises(gankit.BadInputError, match="N >= 2"):
+        feature_spread(np.ones((1, 3)))
+    with pytest.raises(gankit.BadInputError, match="continuous code"):
+        code_moves(infogan(continuous=0), x)
+
+
 # --- clustering scores, recipes and the command line ------------------------------------
 
 def test_cluster_scores():
@@ -248,6 +318,15 @@ def test_cluster_scores():
     assert cluster_scores(y, np.zeros(100, int))["accuracy"] == pytest.approx(0.25)
     with pytest.raises(gankit.BadInputError, match="same non-zero length"):
         cluster_scores(y, y[:10])
+
+
+def test_infogan_recipes_are_the_measured_fix_and_the_paper_is_one_call_away():
+    # benchmarks/README.md, "Controlling what G makes": the clustering term and less noise
+    fashion, digits = (gankit.get_recipe(n).build(0) for n in ("infogan-fashion", "infogan-digits"))
+    assert (fashion.cluster_weight, fashion.noise_scale) == (0.5, 0.3)
+    assert (digits.cluster_weight, digits.noise_scale) == (0.5, 1.0)
+    paper = gankit.recipes.info_gan(0, cluster_weight=0.0, noise_scale=1.0)
+    assert (paper.cluster_weight, paper.noise_scale, paper.info_weight) == (0.0, 1.0, 1.0)
 
 
 def test_recipes_build_the_control_models():
