@@ -20,7 +20,10 @@ Printed per run:
   NMI; gankit.infogan.cluster_scores), the same for generated images (code asked for
   against the course classifier's class), KID, and for each continuous code the visible
   property it moves most (gankit.infogan.code_effects: the correlation of the code with
-  the property within traversals, 200 rows of 5 steps). Chance accuracy is about 0.1.
+  the property within traversals, 200 rows of 5 steps) and how far, in standard deviations
+  over real test images (gankit.infogan.code_moves), and how much z varies each code's
+  samples against real images of its matched class (gankit.infogan.code_diversity).
+  Chance accuracy is about 0.1.
 
 Then a table per recipe of each score's mean +- standard error over the seeds.
 
