@@ -406,12 +406,12 @@ def feature_spread(features):
 
 
 def code_diversity(gan, real_images, real_labels, mapping, n=100, seed=0):
-    """How much the noise z varies the samples of each category code, next to how varied
-    real images of the class the code was matched to are (``mapping`` from
-    :func:`cluster_scores`): an array (categories, 2) of feature spreads
-    (:func:`feature_spread`, the course classifier's features), samples then real.
-    A code whose samples spread close to 0 ignores z: every sample is the same image.
-    Codes without a matched class get NaN for real.
+    """How much the noise z alone varies the samples of each category code (continuous
+    codes at 0, as in ``traverse("category")``), next to how varied real images of the
+    class the code was matched to are (``mapping`` from :func:`cluster_scores`): an array
+    (categories, 2) of feature spreads (:func:`feature_spread`, the course classifier's
+    features), samples then real. A code whose samples spread close to 0 ignores z:
+    every sample is the same image. Codes without a matched class get NaN for real.
     """
     from .metrics import classify
 
@@ -420,7 +420,8 @@ def code_diversity(gan, real_images, real_labels, mapping, n=100, seed=0):
     real_feats = classify(real_images, dataset)[0]
     out = np.full((gan.categories, 2), np.nan)
     for k in range(gan.categories):
-        codes = np.concatenate([np.full((n, 1), k), gan.random_codes(n, seed=seed)[:, 1:]], 1)
+        codes = np.zeros((n, 1 + gan.continuous), "float32")
+        codes[:, 0] = k
         out[k, 0] = feature_spread(classify(gan.generate(n, codes=codes, seed=seed + k),
                                             dataset)[0])
         if k in mapping and np.sum(labels == mapping[k]) >= 2:
