@@ -57,7 +57,7 @@ def infogan_input(z, codes, categories):
 def exercise_2():
     gan = gankit.recipes.info_gan(0, "digits8")      # untrained here: train it to see knobs
     codes = code_grid(gan.categories, gan.continuous, code=0, steps=7, span=2.0)
-    z = gan.noise_scale * np.random.default_rng(0).standard_normal((gan.categories, gan.noise_dim))
+    z = np.random.default_rng(0).standard_normal((gan.categories, gan.noise_dim))
     latent = infogan_input(np.repeat(z, 7, axis=0), codes, gan.categories)  # one z per row
     images = ops.convert_to_numpy(gan.generator(latent, training=False))
     print("grid:", images.shape, "= 10 categories x 7 values of continuous code 1")
