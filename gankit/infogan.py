@@ -34,6 +34,7 @@ from . import backend
 from .acgan import class_hits, discriminator_heads, refuse_penalty_and_packing
 from .errors import BadInputError
 from .gan import GAN
+from .metrics import sq_distances
 
 
 def info_loss(q, categories, continuous, num_categories, continuous_weight=1.0):
@@ -400,8 +401,7 @@ def feature_spread(features):
     f = np.asarray(features, dtype="float64")
     if f.ndim != 2 or len(f) < 2:
         raise BadInputError(f"feature_spread needs features (N, d) with N >= 2; got {f.shape}.")
-    sq = (f * f).sum(1)
-    d = np.sqrt(np.maximum(sq[:, None] + sq[None] - 2 * f @ f.T, 0))
+    d = np.sqrt(sq_distances(f, f))
     return float(d.sum() / (len(f) * (len(f) - 1)))
 
 
@@ -417,7 +417,6 @@ def code_diversity(gan, real_images, real_labels, mapping, n=100, seed=0):
 
     dataset = gan.info.get("dataset", "fashion-mnist")
     labels = np.asarray(real_labels)
-    real_feats = classify(real_images, dataset)[0]
     out = np.full((gan.categories, 2), np.nan)
     for k in range(gan.categories):
         codes = np.zeros((n, 1 + gan.continuous), "float32")
@@ -425,5 +424,6 @@ def code_diversity(gan, real_images, real_labels, mapping, n=100, seed=0):
         out[k, 0] = feature_spread(classify(gan.generate(n, codes=codes, seed=seed + k),
                                             dataset)[0])
         if k in mapping and np.sum(labels == mapping[k]) >= 2:
-            out[k, 1] = feature_spread(real_feats[labels == mapping[k]][:n])
+            real = np.asarray(real_images)[labels == mapping[k]][:n]  # only what is used
+            out[k, 1] = feature_spread(classify(real, dataset)[0])
     return out

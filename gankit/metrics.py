@@ -248,7 +248,7 @@ def inception_score(probs, splits=10):
 CHUNK = 1024  # rows of distances held at a time: 1024 x 5,000 float32 is 20 MB
 
 
-def _sq_distances(a, b, b_sq=None):
+def sq_distances(a, b, b_sq=None):
     """Squared Euclidean distances between the rows of a and b: ``|a|^2 + |b|^2 - 2 a.b``."""
     b_sq = (b * b).sum(1) if b_sq is None else b_sq
     d2 = (a * a).sum(1)[:, None] + b_sq[None, :] - 2.0 * (a @ b.T)
@@ -265,7 +265,7 @@ def knn(query, ref, k):
     ref_sq = (r32 * r32).sum(1)
     idx = np.empty((len(query), k), "int64")
     for s in range(0, len(query), CHUNK):
-        d2 = _sq_distances(q32[s:s + CHUNK], r32, ref_sq)
+        d2 = sq_distances(q32[s:s + CHUNK], r32, ref_sq)
         idx[s:s + CHUNK] = np.argpartition(d2, k - 1, axis=1)[:, :k]
     dist = np.linalg.norm(query[:, None, :] - ref[idx], axis=-1)  # an exact copy reads 0
     order = np.argsort(dist, axis=1, kind="stable")
@@ -281,7 +281,7 @@ def _sq_radii(x, ks):
     ks = sorted(set(ks))
     out = {k: np.empty(len(x), "float32") for k in ks}
     for s in range(0, len(x), CHUNK):
-        d2 = _sq_distances(x32[s:s + CHUNK], x32, sq)
+        d2 = sq_distances(x32[s:s + CHUNK], x32, sq)
         rows = np.arange(len(d2))
         d2[rows, s + rows] = np.inf  # a point is not its own neighbour
         part = np.partition(d2, [k - 1 for k in ks], axis=1)
@@ -303,7 +303,7 @@ def manifold_scores(real, fake, k_pr=3, k_dc=5):
     reached = np.zeros(len(real), bool)         # real inside some fake ball (recall)
     nearest_fake = np.full(len(real), np.inf)   # for coverage
     for s in range(0, len(fake), CHUNK):
-        d2 = _sq_distances(f32[s:s + CHUNK], r32, r_sq)        # (chunk, n_real)
+        d2 = sq_distances(f32[s:s + CHUNK], r32, r_sq)        # (chunk, n_real)
         in_real[s:s + CHUNK] = (d2 <= r_pr[None, :]).any(1)
         in_balls[s:s + CHUNK] = (d2 <= r_dc[None, :]).sum(1)
         reached |= (d2 <= f_pr[s:s + CHUNK, None]).any(0)

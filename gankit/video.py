@@ -153,6 +153,19 @@ def frame_kid(clips, real_clips, n=1000, seed=0):
                                      subset_size=n, seed=seed)[0]
 
 
+def empty_frames(clips, min_pixels=5):
+    """The share of clips whose frame t shows no sprite, for each t: shape (T,).
+
+    A frame is empty when fewer than ``min_pixels`` of its pixels are closer to ink than
+    to background (value above 0). A real sprite lights 16 to 25 pixels, so the default
+    5 counts black frames and faint specks as empty, and never a real frame. Frame KID
+    averages over frames, so a model can score well with its first or last frame blank;
+    this number cannot."""
+    x = check_clips(clips)
+    lit = (x[..., 0] > 0.0).sum(axis=(2, 3))  # (N, T)
+    return (lit < min_pixels).mean(axis=0)
+
+
 # --- the networks ------------------------------------------------------------------------
 
 GENERATOR_KINDS = ("2+1d", "3d")
@@ -160,26 +173,27 @@ GENERATOR_KINDS = ("2+1d", "3d")
 
 def clip_generator(latent_dim=32, frames=8, size=16, filters=64, kind="2+1d",
                    name="clip_generator"):
-    """Noise -> a clip (frames, size, size, 1) in [-1, 1]: a dense layer to a small
-    (frames/2, size/4, size/4) volume, then layers that double time and space, then tanh.
+    """Noise -> a clip (frames, size, size, 1) in [-1, 1]: a dense layer to a few small
+    (size/4 by size/4) frames, then layers that double time and space, then tanh.
 
     ``kind="2+1d"`` (the default) splits time from space, as DVD-GAN's own G does: time
     is doubled and mixed by (3, 1, 1) convolutions, and each frame is drawn by 2D
     transposed convolutions shared by all frames. ``kind="3d"`` doubles both with 3D
-    transposed convolutions. On a CPU the 3D one took 3.6 times longer per training step
-    (0.91 s against 0.25 s), and at the same 240 steps its frames were worse (frame KID
-    0.18 against 0.02; ``benchmarks/video.py --steps 240 --g 2+1d 3d``)."""
+    transposed convolutions: several times slower a step on a CPU, with worse frames at
+    the same steps (``benchmarks/video.py --g 2+1d 3d``; figures in benchmarks/README.md)."""
     if frames % 2 or size % 4:
         raise BadInputError(f"frames should be even and size a multiple of 4; got "
                             f"{frames}, {size}.")
     if kind not in GENERATOR_KINDS:
         raise BadInputError(f"kind should be one of {GENERATOR_KINDS}; got {kind!r}.")
-    start = [keras.Input((latent_dim,)),
-             layers.Dense((frames // 2) * (size // 4) ** 2 * filters, use_bias=False),
-             layers.BatchNormalization(), layers.ReLU(),
-             layers.Reshape((frames // 2, size // 4, size // 4, filters))]
+    def start(frames):
+        return [keras.Input((latent_dim,)),
+                layers.Dense(frames * (size // 4) ** 2 * filters, use_bias=False),
+                layers.BatchNormalization(), layers.ReLU(),
+                layers.Reshape((frames, size // 4, size // 4, filters))]
+
     if kind == "3d":
-        return keras.Sequential(start + [
+        return keras.Sequential(start(frames // 2) + [
             layers.Conv3DTranspose(filters // 2, 4, strides=(2, 2, 2), padding="same",
                                    use_bias=False),
             layers.BatchNormalization(), layers.ReLU(),
@@ -189,13 +203,16 @@ def clip_generator(latent_dim=32, frames=8, size=16, filters=64, kind="2+1d",
             layers.Conv3D(1, 3, padding="same", activation="tanh"),
         ], name=name)
     per_frame = layers.TimeDistributed  # the same 2D layer on every frame
-    return keras.Sequential(start + [
-        layers.UpSampling3D((2, 1, 1)),  # twice the frames
-        layers.Conv3D(filters, (3, 1, 1), padding="same", use_bias=False),  # mix in time
+    # Two frames more at each end, which the two time mixes use up ("valid"): every frame
+    # is mixed from real neighbours, none from zero padding. With "same" padding the first
+    # and last frames were made differently from the rest, and stayed black in training.
+    return keras.Sequential(start(frames // 2 + 2) + [
+        layers.UpSampling3D((2, 1, 1)),  # twice the frames: frames + 4
+        layers.Conv3D(filters, (3, 1, 1), padding="valid", use_bias=False),  # mix in time
         layers.BatchNormalization(), layers.ReLU(),
         per_frame(layers.Conv2DTranspose(filters // 2, 4, strides=2, padding="same",
                                          use_bias=False)),  # twice the size
-        layers.Conv3D(filters // 2, (3, 1, 1), padding="same", use_bias=False),
+        layers.Conv3D(filters // 2, (3, 1, 1), padding="valid", use_bias=False),
         layers.BatchNormalization(), layers.ReLU(),
         per_frame(layers.Conv2DTranspose(1, 4, strides=2, padding="same",
                                          activation="tanh")),

@@ -77,6 +77,30 @@ def test_both_generator_kinds_make_clips(kind):
     assert ("TimeDistributed" in names) == (kind == "2+1d")
 
 
+def test_the_generator_makes_every_frame_alike_the_first_and_last_included():
+    """The same start frame at every time gives the same frame at every time: no frame is
+    mixed with zero padding in time. With "same" padding the first and last frames were
+    made differently and stayed black through training (empty in 100% of clips at 700
+    steps without the temporal critic)."""
+    g = video.clip_generator(8, 8, 16, filters=16)
+    after = [type(layer).__name__ for layer in g.layers].index("Reshape") + 1
+    start = g.layers[after - 1].output.shape[1:]  # (start frames, 4, 4, filters)
+    rest = keras.Sequential([keras.Input(start)] + g.layers[after:])
+    one = np.random.default_rng(0).normal(size=(2, 1) + tuple(start[1:])).astype("float32")
+    clips = keras.ops.convert_to_numpy(rest(np.repeat(one, start[0], axis=1)))
+    assert clips.shape == (2, 8, 16, 16, 1)
+    np.testing.assert_allclose(clips, np.repeat(clips[:, :1], 8, axis=1), atol=1e-5)
+
+
+def test_empty_frames_counts_frames_without_a_sprite_and_never_a_real_one():
+    real = gankit.bouncing_sprites(400, seed=5)
+    assert video.empty_frames(real).max() == 0.0
+    holed = real.copy()
+    holed[:100, 0] = -1.0                                  # black first frames in a quarter
+    holed[:50, -1] = 0.4 * (holed[:50, -1] + 1.0) - 1.0  # faint last frames in an eighth
+    np.testing.assert_allclose(video.empty_frames(holed)[[0, 3, 7]], [0.25, 0.0, 0.125])
+
+
 def test_the_critics_learn_and_g_changes_in_a_few_steps(trained):
     gan, x, history = trained["gan"], trained["x"], trained["history"]
     assert {"d_loss", "g_loss", "t_real", "t_fake", "d_real", "d_fake"} <= set(history)
