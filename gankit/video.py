@@ -381,11 +381,10 @@ def dvdgan(frames=8, size=16, latent_dim=32, frames_judged=2, temporal_weight=1.
            lr=(6e-4, 6e-4), temporal_pool=2, g_kind="2+1d", seed=0, **kwargs):
     """A compiled DVDGAN of the course's size: :func:`clip_generator`, a spatial critic
     on ``frames_judged`` frames per clip and a temporal critic at half resolution.
-    ``g_kind`` is :func:`clip_generator`'s ``kind``. Adam 6e-4 (beta1 0.5): in 2 minutes
-    on 2 cores the 3D G moved the sprites at 0.61 px per frame against 0.23 with 2e-4
-    (real clips: 1.40). ``temporal_pool=1`` lets the temporal critic see full-resolution
-    frames: with the 3D G the speed came right but the sprites jumped
-    (benchmarks/video.py)."""
+    ``g_kind`` is :func:`clip_generator`'s ``kind``. Adam 6e-4 (beta1 0.5): with 2e-4 the
+    sprites moved far slower than real ones in the same minutes. ``temporal_pool=1`` lets
+    the temporal critic see full-resolution frames: the speed came right but the sprites
+    jumped (benchmarks/video.py --pool 2 1; figures in benchmarks/README.md)."""
     keras.utils.set_random_seed(int(seed))
     gan = DVDGAN(clip_generator(latent_dim, frames, size, kind=g_kind),
                  spatial_discriminator(size),
