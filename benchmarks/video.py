@@ -101,11 +101,12 @@ def main(argv=None):
                               f"{len(empty)}: {np.round(empty, 3).tolist()}", flush=True)
                 per_step = (time.perf_counter() - start) / (args.steps - 10)
                 fakes = gan.generate(args.n, seed=args.seed + 2)
+                empty = video.empty_frames(fakes)
                 print(f"{name}, {args.steps} steps: share of clips with frame t empty: "
-                      f"{np.round(video.empty_frames(fakes), 3).tolist()}", flush=True)
+                      f"{np.round(empty, 3).tolist()}", flush=True)
                 rows[name] = {**gankit.motion_stats(fakes, reference=real),
                               "frame KID": video.frame_kid(fakes, clips), "s": per_step,
-                              "empty": int(round(video.empty_frames(fakes).sum() * args.n))}
+                              "empty": int(round(empty.sum() * args.n))}
                 print(f"{name}: {args.steps} steps, {per_step:.2f} s per step after the "
                       "first 10", flush=True)
     rows["real clips"] = {**gankit.motion_stats(real, reference=real),

@@ -80,8 +80,9 @@ def test_both_generator_kinds_make_clips(kind):
 def test_the_generator_makes_every_frame_alike_the_first_and_last_included():
     """The same start frame at every time gives the same frame at every time: no frame is
     mixed with zero padding in time. With "same" padding the first and last frames were
-    made differently and stayed black through training (empty in 100% of clips at 700
-    steps without the temporal critic)."""
+    made differently and stayed black through training (without the temporal critic:
+    empty in 100% of clips at 400 steps, benchmarks/README.md, "Empty first and last
+    frames")."""
     g = video.clip_generator(8, 8, 16, filters=16)
     after = [type(layer).__name__ for layer in g.layers].index("Reshape") + 1
     start = g.layers[after - 1].output.shape[1:]  # (start frames, 4, 4, filters)
