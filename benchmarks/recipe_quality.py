@@ -11,8 +11,9 @@ evaluation classifier, next to the real-vs-real and noise-vs-real references and
 untrained generator; for conditional recipes also the share of samples the classifier
 puts in the class asked for; with ``--rejection`` the same scores again for samples kept
 by discriminator rejection sampling. For 2D recipes: modes captured and % high-quality
-samples by the PacGAN protocol (2,500 samples), plain and with discriminator rejection
-sampling (``gan.generate(..., rejection=True)``). With several seeds, a table of each
+samples by the PacGAN protocol (2,500 samples) and their spread (harness.mode_scores), and,
+for the cross-entropy losses, modes and high quality with discriminator rejection sampling
+(``gan.generate(..., rejection=True)``). With several seeds, a table of each
 score's mean +- standard error over them. A script that prints figures, not a test.
 """
 import harness
@@ -30,13 +31,16 @@ def image_scores(gan, rejection=False):
 
 
 def point_scores(gan, dataset, seed):
-    """Modes and % high quality of 2,500 samples, plain and with rejection sampling."""
+    """Modes, % high quality and spread of 2,500 samples, and modes and % high quality
+    with rejection sampling where D's logit allows it (the cross-entropy losses)."""
     import gankit
 
-    row = {}
-    for tag, rejection in (("", False), ("rejection ", True)):
-        s = gankit.mode_stats(gan.generate(2500, seed=seed, rejection=rejection), dataset)
-        row.update({f"{tag}modes": s["modes"], f"{tag}high_quality_%": 100 * s["high_quality"]})
+    s = harness.mode_scores(gan.generate(2500, seed=seed), dataset)
+    row = {"modes": s["modes"], "high_quality_%": s["hq"], "spread": s["spread"]}
+    if gan.loss_pair.name in ("minimax", "non-saturating") and gan.pack == 1:
+        s = gankit.mode_stats(gan.generate(2500, seed=seed, rejection=True), dataset)
+        row.update({"rejection modes": s["modes"],
+                    "rejection high_quality_%": 100 * s["high_quality"]})
     return row
 
 

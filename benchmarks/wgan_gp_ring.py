@@ -24,23 +24,31 @@ def main():
     p.add_argument("--decay-to", type=float, default=0.0)
     p.add_argument("--no-decay", action="store_true")
     p.add_argument("--no-g-batch-norm", action="store_true")
+    p.add_argument("--gp", type=float, default=10.0, help="lambda (default: the paper's 10)")
+    p.add_argument("--betas", type=float, nargs=2, default=(0.0, 0.9))
+    p.add_argument("--batch", type=int, default=256)
     args = harness.parse(p)
     from keras import ops
 
+    import gankit
     from gankit.recipes import toy_gan
 
-    options = dict(loss="wasserstein", gradient_penalty=10.0, d_steps=5, lr=tuple(args.lr),
-                   betas=(0.0, 0.9), hidden=(128, 128, 128), d_hidden=(256, 256, 256),
+    options = dict(loss="wasserstein", gradient_penalty=args.gp, d_steps=5, lr=tuple(args.lr),
+                   betas=tuple(args.betas), hidden=(128, 128, 128), d_hidden=(256, 256, 256),
                    g_batch_norm=not args.no_g_batch_norm, choices=64, steps_per_execution=20,
                    jit_compile=True)
-    recipe = harness.variant("best-ring8", name="wgan-gp-ring8 (search)", batch_size=256,
+    recipe = harness.variant("best-ring8", name="wgan-gp-ring8 (search)", batch_size=args.batch,
                              decay_from=None if args.no_decay else args.decay_from,
                              decay_to=args.decay_to, r1=None, steps=args.steps,
                              build=lambda s: toy_gan(s, "ring8", "wgan-gp-ring8", **options))
     print(harness.machine(args), flush=True)
     table = harness.Table("seed", "steps", "seconds", "modes", "% high quality", "spread",
                           "G in training mode: modes / % / spread",
-                          title=f"WGAN-GP on ring8, rates {args.lr[0]:g} / {args.lr[1]:g}")
+                          "critic's slope at real / at G's points (median)",
+                          "critic's estimate of W1 / exact W1",
+                          title=f"WGAN-GP on ring8, rates {args.lr[0]:g} / {args.lr[1]:g}, "
+                          f"lambda {args.gp:g}, betas {args.betas[0]:g} / {args.betas[1]:g}, "
+                          f"batch {args.batch}")
     for seed in args.seeds:
         gan, report = harness.train(recipe, seed)
         s = harness.mode_scores(gan.generate(2500, seed=seed), "ring8")
@@ -50,9 +58,19 @@ def main():
         trained = np.concatenate([ops.convert_to_numpy(gan.generator(z[i:i + 256], training=True))
                                   for i in range(0, 2560, 256)])[:2500]
         t = harness.mode_scores(trained, "ring8")
+        # the slope G's samples follow: the penalty holds it near 1 between real and fake
+        real = gankit.data.load("ring8", n=2500, seed=seed + 1)
+        slopes = [float(np.median(np.linalg.norm(ops.convert_to_numpy(
+            gan.d_slopes(ops.convert_to_tensor(x, "float32"), None)), axis=-1)))
+            for x in (real, gan.generate(2500, seed=seed))]
+        # does the critic see how far G is? Its E f(real) - E f(fake) against the exact W1
+        fake = gan.generate(1000, seed=seed)
+        estimate = float(gan.scores(real[:1000]).mean() - gan.scores(fake).mean())
+        exact = gankit.metrics.wasserstein_1(fake, real[:1000])
         table.row(seed, f"{report['steps']:,}", f"{report['wall_seconds']:.0f}", s["modes"],
                   f"{s['hq']:.1f}", f"{s['spread']:.2f}",
-                  f"{t['modes']} / {t['hq']:.1f} / {t['spread']:.2f}")
+                  f"{t['modes']} / {t['hq']:.1f} / {t['spread']:.2f}",
+                  f"{slopes[0]:.2f} / {slopes[1]:.2f}", f"{estimate:.3f} / {exact:.3f}")
 
 
 if __name__ == "__main__":

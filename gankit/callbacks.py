@@ -215,6 +215,42 @@ class ModeCounter(_EveryNSteps):
         self.measure()
 
 
+class CriticGap(_EveryNSteps):
+    """A Wasserstein critic's estimate of the distance while G trains: the property that
+    made WGAN famous is that it falls as the samples get better, where a GAN's losses
+    only say who is winning.
+
+    At the start, every ``every`` steps and at the end it scores ``real`` (held-out real
+    samples, which the critic never trained on) and as many of G's samples (the same
+    noise each time) and appends (step, mean score of real - mean score of fake) to
+    ``history``: E f(x) - E f(G(z)), the Wasserstein-1 distance for a 1-Lipschitz f.
+    """
+
+    def __init__(self, real, every=100, seed=0):
+        super().__init__()
+        self.real = np.asarray(real, "float32")
+        if int(every) < 1 or len(self.real) < 2:
+            raise BadInputError(f"CriticGap wants every >= 1 and at least 2 real samples; "
+                                f"got every={every!r} and {len(self.real)} samples.")
+        self.every, self.seed = int(every), seed
+        self.history = []
+        self._step = 0
+
+    def measure(self):
+        """Score both sets now and append (step, gap) to ``history``."""
+        gan = self.model
+        fake = gan.generate(len(self.real), seed=self.seed)
+        self.history.append((self._step, float(gan.scores(self.real).mean()
+                                               - gan.scores(fake).mean())))
+
+    @property
+    def _records(self):
+        return self.history
+
+    def _record(self):
+        self.measure()
+
+
 class StepLog(Callback):
     """Each step's own logs (d_loss, g_loss, D(x), D(G(z))...) in ``history``, a dict of
     lists: Keras logs running means over the epoch, and this undoes that
@@ -365,5 +401,5 @@ class KIDMonitor(_EveryNSteps):
 
 
 __all__ = ["Callback", "DivergenceGuard", "Snapshots", "KIDMonitor", "ModeCounter", "StepLog",
-           "DScores",
+           "DScores", "CriticGap",
            "steps_done", "steps_per_call", "steps_in_call", "step_values", "in_notebook"]

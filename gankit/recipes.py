@@ -14,7 +14,7 @@ import numpy as np
 from . import data as gdata
 from .schedule import DecayLearningRates, DecayPenalties, LazyR1
 from .errors import unknown_name
-from .builders import (BEST_TOY, INFO_DIGITS, PLAIN_TOY, R3GAN_TOY,  # noqa: F401
+from .builders import (BEST_TOY, INFO_DIGITS, PLAIN_TOY, R3GAN_TOY, WGAN_GP_TOY,  # noqa: F401
                        acgan_fashion, cgan_fashion, cyclegan_fashion, dvdgan_sprites,
                        fashion_gan, info_gan, lapgan_fashion, little_data_gan, pix2pix_fashion,
                        r3gan_fashion, srgan_fashion, text2image_shapes, toy_gan,
@@ -99,6 +99,11 @@ RECIPES = {r.name: r for r in [
            "grid25", 256,
            lambda s: toy_recipe_gan(s, "best-grid25", "grid25", "best"), _toy_data("grid25"),
            decay_from=0.5, decay_to=0.1, r1=(0.01, 1.0), steps=12000),
+    Recipe("wgan-gp-ring8", "WGAN-GP on the ring: the Wasserstein loss, a gradient penalty "
+           "(lambda 1), 5 critic steps, Adam (0, 0.9), the critic's lr 1e-3 and G's 1e-4 "
+           "falling to 0, batch 256", "points", "ring8", 256,
+           lambda s: toy_recipe_gan(s, "wgan-gp-ring8", "ring8", "wgan-gp"),
+           _toy_data("ring8"), decay_from=0.5, decay_to=0.0, steps=5000),
     Recipe("acgan-fashion", "ACGAN on Fashion-MNIST: D also names the class (learnt from "
            "real images only), G is rewarded when it is the class asked for (weight 0.3)",
            "images", "fashion-mnist", 64,

@@ -236,3 +236,18 @@ def test_code_effects_finds_the_property_a_code_moves_within_rows():
     assert abs(effects["width"][1]) < 1e-6 and abs(effects["height"][0]) < 0.1
     with pytest.raises(gankit.BadInputError, match="continuous"):
         gankit.infogan.code_effects(object())
+
+
+def test_wasserstein_1_is_the_best_matching_and_explains_bad_sets():
+    """The exact earth mover's distance the lessons check a WGAN critic against: 0 for a
+    set and itself, the shift for a shifted copy, and for two points each, the cheaper
+    of the two matchings (not the mean of all distances)."""
+    a = np.random.default_rng(0).normal(size=(300, 2))
+    assert gankit.metrics.wasserstein_1(a, a) == pytest.approx(0.0, abs=1e-6)
+    assert gankit.metrics.wasserstein_1(a, a + [3.0, 4.0]) == pytest.approx(5.0)
+    # a = {0, 10}, b = {11, 1} on a line: matched 0-1 and 10-11, not 0-11 and 10-1
+    assert gankit.metrics.wasserstein_1([[0.0], [10.0]], [[11.0], [1.0]]) == pytest.approx(1.0)
+    with pytest.raises(gankit.BadInputError, match="of one shape"):
+        gankit.metrics.wasserstein_1(a, a[:10])
+    with pytest.raises(gankit.BadInputError, match="5,000 points or fewer"):
+        gankit.metrics.wasserstein_1(np.zeros((5001, 2)), np.zeros((5001, 2)))

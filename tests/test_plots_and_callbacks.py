@@ -143,6 +143,24 @@ def test_mode_counter_and_step_log_record_every_step_in_steps(tiny_gan):
         gankit.callbacks.ModeCounter("ring9")
 
 
+def test_critic_gap_is_the_critics_estimate_on_held_out_and_fresh_samples(tiny_gan):
+    # lesson 10's WGAN instrument: E f(real) - E f(G(z)) at the start, every 8 steps and
+    # at the end, from held-out real points and the same noise each time
+    gan = tiny_gan(loss="wasserstein", gradient_penalty=1.0)
+    gan.compile(gan.d_optimizer, gan.g_optimizer, steps_per_execution=4)
+    held_out = gankit.ring8(400, seed=5)
+    gap = gankit.callbacks.CriticGap(held_out, every=8, seed=3)
+    gan.fit(gankit.ring8(1280, seed=0), batch_size=64, epochs=1, verbose=0, callbacks=[gap])
+    assert [step for step, _ in gap.history] == [0, 8, 16, 20]
+    fake = gan.generate(400, seed=3)
+    assert gap.history[-1][1] == pytest.approx(
+        float(gan.scores(held_out).mean() - gan.scores(fake).mean()), rel=1e-5)
+    with pytest.raises(gankit.BadInputError, match="every >= 1"):
+        gankit.callbacks.CriticGap(held_out, every=0)
+    with pytest.raises(gankit.BadInputError, match="at least 2 real samples"):
+        gankit.callbacks.CriticGap(held_out[:1])
+
+
 def test_step_values_undo_running_means_over_groups():
     from gankit.callbacks import step_values
 
