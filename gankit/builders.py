@@ -216,6 +216,15 @@ def toy_recipe_gan(seed, name, dataset, kind="plain"):
     return toy_gan(seed, dataset, name, **{**settings, "jit_compile": _xla()})
 
 
+def wgan_gp_fashion(seed=0, name="wgan-gp-fashion", lr=(1e-4, 1e-4), gradient_penalty=10.0):
+    """WGAN-GP at its paper's settings for images (Gulrajani et al. 2017: lambda 10, 5
+    critic steps per G step, Adam 1e-4 with betas (0, 0.9)) on ``dcgan-fashion``'s lean
+    DCGAN, with layer norm in the critic, as the paper advises: the penalty treats each
+    image alone, and batch norm would mix them. XLA-compiled except in smoke runs."""
+    return fashion_gan(seed, name=name, loss="wasserstein", gradient_penalty=gradient_penalty,
+                       d_steps=5, d_norm="layer", lr=lr, betas=(0.0, 0.9), jit_compile=_xla())
+
+
 def pix2pix_fashion(seed=0, name="pix2pix-outlines", task="outlines", base_filters=16,
                     content_weight=100.0, lr=(2e-4, 2e-4)):
     """A compiled Pix2Pix for 28x28 Fashion-MNIST pairs of ``task`` (pix2pix.TASKS): the

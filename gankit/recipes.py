@@ -18,7 +18,7 @@ from .builders import (BEST_TOY, INFO_DIGITS, PLAIN_TOY, R3GAN_TOY, WGAN_GP_TOY,
                        acgan_fashion, cgan_fashion, cyclegan_fashion, dvdgan_sprites,
                        fashion_gan, info_gan, lapgan_fashion, little_data_gan, pix2pix_fashion,
                        r3gan_fashion, srgan_fashion, text2image_shapes, toy_gan,
-                       toy_recipe_gan)
+                       toy_recipe_gan, wgan_gp_fashion)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +104,9 @@ RECIPES = {r.name: r for r in [
            "falling to 0, batch 256", "points", "ring8", 256,
            lambda s: toy_recipe_gan(s, "wgan-gp-ring8", "ring8", "wgan-gp"),
            _toy_data("ring8"), decay_from=0.5, decay_to=0.0, steps=5000),
+    Recipe("wgan-gp-fashion", "WGAN-GP on Fashion-MNIST at its paper's settings: the lean "
+           "DCGAN with layer norm in the critic, lambda 10, 5 critic steps, Adam 1e-4 (0, 0.9)",
+           "images", "fashion-mnist", 64, lambda s: wgan_gp_fashion(s), _fashion, steps=3000),
     Recipe("acgan-fashion", "ACGAN on Fashion-MNIST: D also names the class (learnt from "
            "real images only), G is rewarded when it is the class asked for (weight 0.3)",
            "images", "fashion-mnist", 64,

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 RECIPES = ["dcgan-fashion", "cgan-fashion", "gan-ring8", "gan-grid25", "best-ring8", "best-grid25",
-           "wgan-gp-ring8", "acgan-fashion", "infogan-fashion", "infogan-digits", "r3gan-grid25", "r3gan-fashion",
-           "fashion-1pct", "diffaug-fashion-1pct", "ada-fashion-1pct"]
+           "wgan-gp-ring8", "wgan-gp-fashion", "acgan-fashion", "infogan-fashion",
+           "infogan-digits", "r3gan-grid25", "r3gan-fashion", "fashion-1pct",
+           "diffaug-fashion-1pct", "ada-fashion-1pct"]
 
 
 def gankit(*args, timeout=300):

@@ -421,3 +421,15 @@ def test_more_steps_than_the_recipes_own_pass_through_its_model_then_settle_it()
     assert long["lr"][3:] == [final, round(final * 2 / 3, 9), round(final / 3, 9)]
     # R1 went on past the recipe's steps: more D updates than G updates beyond 1 per step
     assert int(gan.d_optimizer.iterations) > 120
+
+
+def test_the_wgan_gp_recipes_train_with_their_papers_loss_and_penalty():
+    """wgan-gp-ring8 (lambda 1) and wgan-gp-fashion (the paper's lambda 10) build the
+    Wasserstein loss with 5 critic steps and train a few steps to finite samples."""
+    for name, weight, shape in (("wgan-gp-ring8", 1.0, (8, 2)),
+                                ("wgan-gp-fashion", 10.0, (8, 28, 28, 1))):
+        gan, report = gankit.train_recipe(name, steps=20, progress=False)
+        assert gan.loss_pair.name == "wasserstein" and gan.d_steps == 5, name
+        assert gan.gp_weight == weight and report["steps"] >= 20, name
+        samples = np.asarray(gan.generate(8, seed=0))
+        assert samples.shape == shape and np.isfinite(samples).all(), name
