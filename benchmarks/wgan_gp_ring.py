@@ -2,12 +2,15 @@
 
     python benchmarks/wgan_gp_ring.py --steps 2000 --lr 1e-3 1e-4 --decay-from 0.5
     python benchmarks/wgan_gp_ring.py --steps 1000 --lr 1e-4 1e-4 --no-decay   # the paper's rate
+    python benchmarks/wgan_gp_ring.py --steps 5000 --lr 1e-3 1e-4 --gp 1       # wgan-gp-ring8
+    python benchmarks/wgan_gp_ring.py --steps 5000 --clip 0.01 --rmsprop --lr 5e-5 5e-5 --no-decay
 
 WGAN-GP at its paper's settings (Gulrajani et al. 2017: the Wasserstein loss, lambda 10 at
 points drawn uniformly between real and fake, 5 critic steps per G step, Adam betas (0, 0.9))
 on best-ring8's networks (G with a discrete choice of 64, three 128-unit layers; a critic of
 three 256-unit layers, no batch statistics), batch 256, with the rates ``--lr`` (critic, G)
 falling linearly from ``--decay-from`` of the steps to ``--decay-to`` times their value.
+``--clip C`` (with ``--rmsprop``) trains WGAN with weight clipping instead, the penalty off.
 Prints modes, % high quality and the spread per seed, counted as PacGAN counts (2,500
 samples of G's own), and the same for G in training mode (batch statistics). A script
 that prints figures, not a test.
@@ -27,13 +30,18 @@ def main():
     p.add_argument("--gp", type=float, default=10.0, help="lambda (default: the paper's 10)")
     p.add_argument("--betas", type=float, nargs=2, default=(0.0, 0.9))
     p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--clip", type=float, default=None,
+                   help="WGAN's weight clipping at this value instead of the penalty")
+    p.add_argument("--rmsprop", action="store_true", help="RMSprop, as WGAN with clipping used")
     args = harness.parse(p)
     from keras import ops
 
     import gankit
     from gankit.recipes import toy_gan
 
-    options = dict(loss="wasserstein", gradient_penalty=args.gp, d_steps=5, lr=tuple(args.lr),
+    options = dict(loss="wasserstein", gradient_penalty=0.0 if args.clip else args.gp,
+                   clip_weights=args.clip, optimizer="rmsprop" if args.rmsprop else "adam",
+                   d_steps=5, lr=tuple(args.lr),
                    betas=tuple(args.betas), hidden=(128, 128, 128), d_hidden=(256, 256, 256),
                    g_batch_norm=not args.no_g_batch_norm, choices=64, steps_per_execution=20,
                    jit_compile=True)
@@ -46,9 +54,11 @@ def main():
                           "G in training mode: modes / % / spread",
                           "critic's slope at real / at G's points (median)",
                           "critic's estimate of W1 / exact W1",
-                          title=f"WGAN-GP on ring8, rates {args.lr[0]:g} / {args.lr[1]:g}, "
-                          f"lambda {args.gp:g}, betas {args.betas[0]:g} / {args.betas[1]:g}, "
-                          f"batch {args.batch}")
+                          title=f"WGAN on ring8, rates {args.lr[0]:g} / {args.lr[1]:g}, "
+                          + (f"clipping at {args.clip:g}" if args.clip else f"lambda {args.gp:g}")
+                          + (", RMSprop" if args.rmsprop else
+                             f", Adam betas {args.betas[0]:g} / {args.betas[1]:g}")
+                          + f", batch {args.batch}")
     for seed in args.seeds:
         gan, report = harness.train(recipe, seed)
         s = harness.mode_scores(gan.generate(2500, seed=seed), "ring8")
