@@ -34,10 +34,11 @@ def point_scores(gan, dataset, seed):
     """Modes, % high quality and spread of 2,500 samples, and modes and % high quality
     with rejection sampling where D's logit allows it (the cross-entropy losses)."""
     import gankit
+    from gankit.rejection import can_reject
 
     s = harness.mode_scores(gan.generate(2500, seed=seed), dataset)
     row = {"modes": s["modes"], "high_quality_%": s["hq"], "spread": s["spread"]}
-    if gan.loss_pair.name in ("minimax", "non-saturating") and gan.pack == 1:
+    if can_reject(gan):
         s = gankit.mode_stats(gan.generate(2500, seed=seed, rejection=True), dataset)
         row.update({"rejection modes": s["modes"],
                     "rejection high_quality_%": 100 * s["high_quality"]})

@@ -37,14 +37,13 @@ def main():
     from keras import ops
 
     import gankit
-    from gankit.recipes import toy_gan
+    from gankit.recipes import WGAN_GP_TOY, toy_gan
 
-    options = dict(loss="wasserstein", gradient_penalty=0.0 if args.clip else args.gp,
-                   clip_weights=args.clip, optimizer="rmsprop" if args.rmsprop else "adam",
-                   d_steps=5, lr=tuple(args.lr),
-                   betas=tuple(args.betas), hidden=(128, 128, 128), d_hidden=(256, 256, 256),
-                   g_batch_norm=not args.no_g_batch_norm, choices=64, steps_per_execution=20,
-                   jit_compile=True)
+    # the recipe's settings (its networks, 5 critic steps, XLA), with the options asked for
+    options = {**WGAN_GP_TOY, "gradient_penalty": 0.0 if args.clip else args.gp,
+               "clip_weights": args.clip, "optimizer": "rmsprop" if args.rmsprop else "adam",
+               "lr": tuple(args.lr), "betas": tuple(args.betas),
+               "g_batch_norm": not args.no_g_batch_norm}
     recipe = harness.variant("best-ring8", name="wgan-gp-ring8 (search)", batch_size=args.batch,
                              decay_from=None if args.no_decay else args.decay_from,
                              decay_to=args.decay_to, r1=None, steps=args.steps,

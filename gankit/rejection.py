@@ -10,6 +10,16 @@ import numpy as np
 from .errors import BadInputError
 
 
+# the losses whose trained D outputs log(p_data / p_G)
+DENSITY_RATIO_LOSSES = ("minimax", "non-saturating")
+
+
+def can_reject(gan):
+    """Whether ``gan``'s D can accept or reject single samples: a cross-entropy loss (its
+    logit is a density ratio) and no packing."""
+    return gan.loss_pair.name in DENSITY_RATIO_LOSSES and gan.pack == 1
+
+
 def rejection_sample(gan, net, n, labels, rng, batch_size=500, keep=0.05, pool=10, rounds=20):
     """n samples of ``net`` (G or its average) that ``gan``'s D accepts.
 
@@ -19,7 +29,7 @@ def rejection_sample(gan, net, n, labels, rng, batch_size=500, keep=0.05, pool=1
     almost every other one rejected). The first kept candidate fills the slot (labels stay
     as asked); slots with none kept draw again.
     """
-    if gan.loss_pair.name not in ("minimax", "non-saturating"):
+    if gan.loss_pair.name not in DENSITY_RATIO_LOSSES:
         raise BadInputError(
             "Rejection sampling reads D's logit as log(p_data / p_G), which holds for the "
             f"cross-entropy losses (minimax, non-saturating) only; this GAN uses "
