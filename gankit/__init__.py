@@ -69,6 +69,6 @@ from .cyclegan import CycleGAN  # noqa: E402
 from .video import DVDGAN, bouncing_sprites, motion_stats  # noqa: E402
 from .text2image import TextGAN  # noqa: E402
 from . import (  # noqa: E402,F401  the modules the lessons use by name
-    anomaly, augment, captions, checks, evaluation, exercises, recipes, text_networks)
+    anomaly, augment, captions, checks, evaluation, exercises, failures, recipes, text_networks)
 
 __version__ = "0.1.0"

@@ -202,3 +202,34 @@ def test_the_little_data_benchmark_lesson_12_reads_is_the_one_in_benchmarks_read
         cell = (f"{kid.mean():.0f} +- {kid.std(ddof=1) / np.sqrt(len(kid)):.0f}" if len(kid) > 1
                 else f"{kid[0]:.0f}")
         assert f"| {', '.join(map(str, seeds))} | {cell} |" in lines[0], (lines[0], cell)
+
+
+def test_the_failures_fixed_benchmark_lesson_09_reads_is_the_one_in_benchmarks_readme():
+    """lessons/results/failures_fixed.json (benchmarks/failures_fixed.py --json) holds each
+    failure's setting and remedies over 3 seeds, and both sweeps over the same seeds and grid
+    as gankit.failures; benchmarks/README.md's "Each failure of lesson 09, fixed" shows each
+    row's figures and each sweep's worst seeds, from exactly those runs."""
+    import numpy as np
+
+    from gankit import failures
+
+    bench = json.loads((ROOT / "lessons/results/failures_fixed.json").read_text(encoding="utf-8"))
+    readme = (ROOT / "benchmarks/README.md").read_text(encoding="utf-8")
+    section = readme.partition("## Each failure of lesson 09, fixed")[2].partition("\n## ")[0]
+    rows = [r for r in bench if "failure" in r]
+    assert {r["failure"] for r in rows} == set(failures.FIXES)
+    for r in rows:
+        assert r["seeds"] == [0, 1, 2], r
+        cells = [f"{r['modes'][0]:.1f} +- {r['modes'][1]:.1f}",
+                 f"{r['busiest'][0]:.2f} +- {r['busiest'][1]:.2f}",
+                 f"{r['fixed']} of {len(r['seeds'])}"]
+        line = next((x for x in section.splitlines() if x.startswith(f"| {r['run']} |")
+                     and all(c in x for c in cells)), None)
+        assert line, f"benchmarks/README.md lacks {r['failure']} / {r['run']}: {cells}"
+    sweeps = {r["sweep"]: r for r in bench if "sweep" in r}
+    assert sweeps["with SWEEP_FIX"]["options"] == json.loads(json.dumps(failures.SWEEP_FIX))
+    for r in sweeps.values():
+        modes = np.array(r["modes"])
+        assert modes.shape == (3, len(failures.SWEEP_LRS), len(failures.SWEEP_D_STEPS))
+        worst = " | ".join(" ".join(f"{v:5.1f}" for v in row) for row in modes.min(0))
+        assert f"modes, worst seed: {worst.strip()}" in section, (r["sweep"], worst)
