@@ -15,7 +15,7 @@ from . import data as gdata
 from .schedule import DecayLearningRates, DecayPenalties, LazyR1
 from .errors import unknown_name
 from .builders import (BEST_TOY, INFO_DIGITS, PLAIN_TOY, R3GAN_TOY, WGAN_GP_TOY,  # noqa: F401
-                       acgan_fashion, cgan_fashion, cyclegan_fashion, dvdgan_sprites,
+                       WGAN_TOY, acgan_fashion, cgan_fashion, cyclegan_fashion, dvdgan_sprites,
                        fashion_gan, info_gan, lapgan_fashion, little_data_gan, pix2pix_fashion,
                        r3gan_fashion, srgan_fashion, text2image_shapes, toy_gan,
                        toy_recipe_gan, wgan_gp_fashion)
@@ -103,6 +103,11 @@ RECIPES = {r.name: r for r in [
            "(lambda 1), 5 critic steps, Adam (0, 0.9), the critic's lr 1e-3 and G's 1e-4 "
            "falling to 0, batch 256", "points", "ring8", 256,
            lambda s: toy_recipe_gan(s, "wgan-gp-ring8", "ring8", "wgan-gp"),
+           _toy_data("ring8"), decay_from=0.5, decay_to=0.0, steps=5000),
+    Recipe("wgan-ring8", "WGAN with weight clipping on the ring: the Wasserstein loss, "
+           "weights clipped to [-0.1, 0.1], 5 critic steps, RMSprop 5e-5 falling to 0, "
+           "batch 256", "points", "ring8", 256,
+           lambda s: toy_recipe_gan(s, "wgan-ring8", "ring8", "wgan"),
            _toy_data("ring8"), decay_from=0.5, decay_to=0.0, steps=5000),
     Recipe("wgan-gp-fashion", "WGAN-GP on Fashion-MNIST at its paper's settings: the lean "
            "DCGAN with layer norm in the critic, lambda 10, 5 critic steps, Adam 1e-4 (0, 0.9)",

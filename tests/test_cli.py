@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 RECIPES = ["dcgan-fashion", "cgan-fashion", "gan-ring8", "gan-grid25", "best-ring8", "best-grid25",
-           "wgan-gp-ring8", "wgan-gp-fashion", "acgan-fashion", "infogan-fashion",
+           "wgan-gp-ring8", "wgan-ring8", "wgan-gp-fashion", "acgan-fashion", "infogan-fashion",
            "infogan-digits", "r3gan-grid25", "r3gan-fashion", "fashion-1pct",
            "diffaug-fashion-1pct", "ada-fashion-1pct"]
 

@@ -433,3 +433,15 @@ def test_the_wgan_gp_recipes_train_with_their_papers_loss_and_penalty():
         assert gan.gp_weight == weight and report["steps"] >= 20, name
         samples = np.asarray(gan.generate(8, seed=0))
         assert samples.shape == shape and np.isfinite(samples).all(), name
+
+
+def test_the_wgan_clipping_recipe_keeps_every_critic_weight_in_its_box():
+    """wgan-ring8: WGAN's loss, 5 critic steps, RMSprop, no penalty; after training every
+    weight of the critic lies in [-0.1, 0.1] (the clip), and G's samples are finite."""
+    gan, report = gankit.train_recipe("wgan-ring8", steps=20, progress=False)
+    assert gan.loss_pair.name == "wasserstein" and gan.d_steps == 5 and not gan.gp_weight
+    assert isinstance(gan.d_optimizer, keras.optimizers.RMSprop) and report["steps"] >= 20
+    weights = [np.abs(keras.ops.convert_to_numpy(w)).max()
+               for w in gan.discriminator.trainable_weights]
+    assert max(weights) <= 0.1 + 1e-6 and max(weights) > 0.05   # clipped, and not all tiny
+    assert np.isfinite(np.asarray(gan.generate(8, seed=0))).all()
