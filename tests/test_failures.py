@@ -1,7 +1,9 @@
 """gankit.failures: each failure of lesson 09 in its setting, then its remedies, measured the
 same way (lesson 09's "Each failure, fixed", benchmarks/failures_fixed.py)."""
 import numpy as np
+import pytest
 
+import gankit
 from gankit import failures, recipes
 
 
@@ -33,6 +35,8 @@ def test_is_fixed_reads_every_part_of_the_signature():
     assert not failures.is_fixed("oscillation", {**ok, "movement": 1.2})
     assert not failures.is_fixed("D overpowers G", {**ok, "d_fake": 0.02})
     assert failures.signature_text("oscillation") == "movement <= 0.15 and off_ring <= 0.1"
+    with pytest.raises(gankit.UnknownNameError, match="Did you mean 'mode collapse'"):
+        failures.is_fixed("mode colapse", ok)
 
 
 def test_watch_returns_the_numbers_of_lesson_09s_table():
