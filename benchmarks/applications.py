@@ -62,9 +62,15 @@ def run_augment(args, x, y, xt, yt):
             obey = metrics.class_accuracy(*fake)
             res = augment.compare(xs, ys, xt, yt, fake=fake, seeds=(seed,), steps=args.clf_steps)
             row = [res["real"][0], res["real + flips/shifts"][0], res["real + GAN"][0], obey]
+            if args.gan_and_flips:   # the GAN's images and flips/shifts together
+                both = augment.train_classifier(
+                    np.concatenate([xs, fake[0]]), np.concatenate([ys, fake[1]]), xt, yt,
+                    steps=args.clf_steps, seed=seed, classic=True)
+                row.append(both)
             table.setdefault(per, []).append(row)
             print(f"{per:>9}{seed:>5}" + "".join(f"{v:>8.1%}" for v in row[:3])
-                  + f"{obey:>15.1%}{time.perf_counter() - start:>6.0f}", flush=True)
+                  + f"{obey:>15.1%}{time.perf_counter() - start:>6.0f}"
+                  + (f"   +GAN+flips {row[4]:.1%}" if args.gan_and_flips else ""), flush=True)
     summary = harness.Table("per class", "real", "flips", "+GAN", "GAN minus real",
                             "GAN class accuracy",
                             title="mean +- standard error over seeds (accuracy)")
@@ -72,6 +78,9 @@ def run_augment(args, x, y, xt, yt):
         rows = np.array(rows)
         summary.row(per, *(mean_se(rows[:, i]) for i in range(3)),
                     mean_se(rows[:, 2] - rows[:, 0]), mean_se(rows[:, 3]))
+        if args.gan_and_flips:
+            print(f"  {per} per class, +GAN+flips: {mean_se(rows[:, 4])}; minus flips alone: "
+                  f"{mean_se(rows[:, 4] - rows[:, 1])}")
 
 
 def run_anomaly(args, x, y, xt, yt):
@@ -104,12 +113,14 @@ def run_anomaly(args, x, y, xt, yt):
 
 
 def main():
-    p = harness.parser(__doc__, seeds=(0, 1, 2), steps=None)
+    p = harness.parser(__doc__, seeds=(0, 1, 2), steps=None, threads=True)
     p.add_argument("--only", choices=("augment", "anomaly"))
     p.add_argument("--per-class", type=int, nargs="+", default=[100, 500])
     p.add_argument("--fake-ratio", type=int, default=5)
     p.add_argument("--gan-steps", type=int, default=1500)
     p.add_argument("--clf-steps", type=int, default=400)  # as lesson 18
+    p.add_argument("--gan-and-flips", action="store_true",
+                   help="also train on the GAN's images with flips and shifts")
     p.add_argument("--held-out", type=int, nargs="+", default=[1, 5])
     p.add_argument("--search-steps", type=int, default=200)
     args = harness.parse(p)

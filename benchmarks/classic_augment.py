@@ -1,0 +1,100 @@
+"""Which classic augmentations help lesson 18's small classifier on a few Fashion-MNIST images.
+
+    python benchmarks/classic_augment.py --per-class 100 --clf-steps 2000 --seeds 0 1
+    python benchmarks/classic_augment.py --orientation    # do the classes have a left and right?
+
+The small CNN of gankit.augment, trained for ``--clf-steps`` updates (batch 64) on
+``--per-class`` images of each class, with each set of Keras augmentation layers in front of
+it (active only while training); accuracy on 5,000 test images. Lesson 18's "flips/shifts"
+arm is ``flips + shifts (reflect)``: Keras's RandomFlip("horizontal") and
+RandomTranslation(0.08, 0.08), whose default fill mirrors the image at its edges.
+``--orientation``: for each class, the share of its test images that match the class's mean
+image better than its mirror image: 50% if the class has no left and right. A script that
+prints figures, not a test.
+"""
+import numpy as np
+
+import harness
+
+
+def arms():
+    from keras import layers
+
+    shift = dict(height_factor=0.08, width_factor=0.08)
+    blank = dict(fill_mode="constant", fill_value=-1.0)  # the images' background
+    return {
+        "none": lambda: [],
+        "flips + shifts (reflect), lesson 18's": lambda: [
+            layers.RandomFlip("horizontal"), layers.RandomTranslation(**shift)],
+        "flips only": lambda: [layers.RandomFlip("horizontal")],
+        "flips + shifts (blank fill)": lambda: [
+            layers.RandomFlip("horizontal"), layers.RandomTranslation(**shift, **blank)],
+        "shifts only (blank fill)": lambda: [layers.RandomTranslation(**shift, **blank)],
+    }
+
+
+def classifier(augmentation):
+    """gankit.augment.small_classifier's network with ``augmentation`` (layers) in front."""
+    import keras
+    from keras import layers
+
+    model = keras.Sequential([
+        keras.Input((28, 28, 1)), *augmentation,
+        layers.Conv2D(16, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
+        layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
+        layers.Flatten(), layers.Dropout(0.4), layers.Dense(10)])
+    model.compile(keras.optimizers.Adam(1e-3),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    return model
+
+
+def orientation(x, y):
+    """Per class: the share of images closer (by correlation) to the class mean than to it
+    mirrored left to right."""
+    import gankit
+
+    for c, name in enumerate(gankit.FASHION_CLASSES):
+        xc = x[y == c][..., 0]
+        xc = xc - xc.mean((1, 2), keepdims=True)
+        mean = xc.mean(0)
+        same, mirrored = (xc * mean).sum((1, 2)), (xc * mean[:, ::-1]).sum((1, 2))
+        print(f"{name:<12} {np.mean(same > mirrored):6.1%} of {len(xc):,} test images match "
+              "the class mean better than its mirror")
+
+
+def main():
+    p = harness.parser(__doc__, seeds=(0, 1), steps=None, threads=True)
+    p.add_argument("--per-class", type=int, default=100)
+    p.add_argument("--clf-steps", type=int, default=2000)
+    p.add_argument("--orientation", action="store_true", help="only the orientation table")
+    args = harness.parse(p)
+    import gankit
+    from gankit import augment
+
+    print(harness.machine(args))
+    x, y = gankit.load_fashion_mnist("train", verbose=False)
+    xt, yt = gankit.load_fashion_mnist("test", verbose=False)
+    if args.orientation:
+        return orientation(xt, yt)
+    xt, yt = xt[:5000], yt[:5000]
+    results = {name: [] for name in arms()}
+    for seed in args.seeds:
+        xs, ys = augment.small_labelled_set(x, y, args.per_class, seed=seed)
+        for name, make in arms().items():
+            gankit.seed_everything(seed)
+            model = classifier(make())
+            model.fit(xs, ys, batch_size=64, epochs=1_000_000, shuffle=True, verbose=0,
+                      callbacks=[gankit.StepBudget(args.clf_steps)])
+            results[name].append(100 * model.evaluate(xt, yt, batch_size=500, verbose=0)[1])
+            print(f"seed {seed}: {name}: {results[name][-1]:.1f}%", flush=True)
+    table = harness.Table("augmentation", "test accuracy (%)", "minus none (points)",
+                          title=f"{args.per_class} images per class, {args.clf_steps} updates, "
+                                f"mean +- s.e. over seeds {args.seeds}")
+    for name, accs in results.items():
+        table.row(name, harness.mean_se(accs),
+                  harness.mean_se(np.array(accs) - np.array(results["none"])))
+
+
+if __name__ == "__main__":
+    main()
