@@ -33,34 +33,15 @@ def arms():
     }
 
 
-def classifier(augmentation):
-    """gankit.augment.small_classifier's network with ``augmentation`` (layers) in front."""
-    import keras
-    from keras import layers
-
-    model = keras.Sequential([
-        keras.Input((28, 28, 1)), *augmentation,
-        layers.Conv2D(16, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-        layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-        layers.Flatten(), layers.Dropout(0.4), layers.Dense(10)])
-    model.compile(keras.optimizers.Adam(1e-3),
-                  keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
-    return model
-
-
 def orientation(x, y):
     """Per class: the share of images closer (by correlation) to the class mean than to it
-    mirrored left to right."""
+    mirrored left to right (gankit.augment.mirror_match)."""
     import gankit
+    from gankit import augment
 
-    for c, name in enumerate(gankit.FASHION_CLASSES):
-        xc = x[y == c][..., 0]
-        xc = xc - xc.mean((1, 2), keepdims=True)
-        mean = xc.mean(0)
-        same, mirrored = (xc * mean).sum((1, 2)), (xc * mean[:, ::-1]).sum((1, 2))
-        print(f"{name:<12} {np.mean(same > mirrored):6.1%} of {len(xc):,} test images match "
-              "the class mean better than its mirror")
+    for c, share in enumerate(augment.mirror_match(x, y)):
+        print(f"{gankit.FASHION_CLASSES[c]:<12} {share:6.1%} of {np.sum(y == c):,} test images "
+              "match the class mean better than its mirror")
 
 
 def main():
@@ -83,7 +64,7 @@ def main():
         xs, ys = augment.small_labelled_set(x, y, args.per_class, seed=seed)
         for name, make in arms().items():
             gankit.seed_everything(seed)
-            model = classifier(make())
+            model = augment.small_classifier(augmentation=make())
             model.fit(xs, ys, batch_size=64, epochs=1_000_000, shuffle=True, verbose=0,
                       callbacks=[gankit.StepBudget(args.clf_steps)])
             results[name].append(100 * model.evaluate(xt, yt, batch_size=500, verbose=0)[1])

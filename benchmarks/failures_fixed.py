@@ -25,31 +25,29 @@ COLUMNS = (("modes", ".1f"), ("quality", ".1f"), ("busiest", ".2f"), ("hops", ".
            ("movement", ".3f"), ("off_ring", ".3f"), ("d_real", ".2f"), ("d_fake", ".3f"))
 
 
-def fixes_tables(args, out):
+def fixes_tables(args, watched, out):
     from gankit import failures
 
-    for failure, spec in failures.FIXES.items():
+    for failure, arms in watched.items():
+        spec = failures.FIXES[failure]
         table = harness.Table(
             "run", *(name for name, _ in COLUMNS), f"fixed: {failures.signature_text(failure)}",
             title=f"{failure}: {spec['steps']:,} generator steps, mean +- s.e. over seeds "
                   f"{args.seeds}; setting {spec['setting']}")
-        arms = {"the setting (lesson 09)": {}, **spec["remedies"]}
-        for arm, options in arms.items():
-            runs = [failures.watch({**spec["setting"], **options}, seed, spec["steps"])
-                    for seed in args.seeds]
-            runs = [r for r in runs if r is not None]
+        for arm, runs in arms.items():
             passed = sum(failures.is_fixed(failure, r) for r in runs)
-            table.row(arm, *(harness.mean_se([r[name] for r in runs], fmt) for name, fmt in COLUMNS),
+            name = "the setting (lesson 09)" if arm == failures.SETTING else arm
+            table.row(name, *(harness.mean_se([r[key] for r in runs], fmt) for key, fmt in COLUMNS),
                       f"{passed} of {len(args.seeds)}")
-            out.append({"failure": failure, "run": arm, "options": options, "fixed": passed,
-                        "seeds": args.seeds,
-                        **{name: [float(np.mean([r[name] for r in runs])),
-                                  float(np.std([r[name] for r in runs], ddof=1) / np.sqrt(len(runs)))
-                                  if len(runs) > 1 else float("nan")]
-                           for name, _ in COLUMNS}})
+            out.append({"failure": failure, "run": name, "options": spec["remedies"].get(arm, {}),
+                        "fixed": passed, "seeds": args.seeds,
+                        **{key: [float(np.mean([r[key] for r in runs])),
+                                 float(np.std([r[key] for r in runs], ddof=1) / np.sqrt(len(runs)))
+                                 if len(runs) > 1 else float("nan")]
+                           for key, _ in COLUMNS}})
 
 
-def minibatch_std_probe(args):
+def minibatch_std_probe(args, watched):
     """Why minibatch std-dev leaves the tipped run collapsed: at the end of each seed's run,
     the feature it gives D (the batch's mean standard deviation of D's last hidden layer) on
     100 real points and on 100 of G's, D's weight on it, and what it adds to D's logit."""
@@ -62,9 +60,7 @@ def minibatch_std_probe(args):
                           "D's weight on it", "logit gap it makes",
                           title="minibatch std-dev on the tipped ring GAN, at the end of "
                                 f"{failures.FIXES['mode collapse']['steps']:,} steps")
-    for seed in args.seeds:
-        row = failures.watch({**failures.TIPPED, "minibatch_std": True}, seed,
-                             failures.FIXES["mode collapse"]["steps"])
+    for seed, row in zip(args.seeds, watched["mode collapse"]["minibatch std-dev"]):
         d = row["gan"].discriminator
         layer = next(l for l in d.layers if isinstance(l, gankit.models.MinibatchStdDev))
         feature = keras.Model(d.input, layer.output)
@@ -107,8 +103,11 @@ def main():
     print(harness.machine(args))
     out = []
     if not args.only_sweep:
-        fixes_tables(args, out)
-        minibatch_std_probe(args)
+        from gankit import failures
+
+        watched = failures.watch_fixes(args.seeds)   # each shared setting trained once
+        fixes_tables(args, watched, out)
+        minibatch_std_probe(args, watched)
     if not args.skip_sweep:
         sweep_table(args, out)
     harness.write_json(args.json, out)

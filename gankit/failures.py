@@ -4,8 +4,9 @@ steps. What lesson 09's "Each failure, fixed" and benchmarks/failures_fixed.py s
 
 A setting and a remedy are keywords of ``recipes.toy_gan``; a remedied run is the setting with
 the remedy's keywords on top. ``watch`` trains one run on the ring of 8 and returns the
-numbers that give each failure away (lesson 09's table); ``sweep`` runs the learning-rate by
-D-steps grid of failure 5.
+numbers that give each failure away (lesson 09's table); ``watch_fixes`` watches every failure
+and remedy of ``FIXES`` over seeds; ``sweep`` runs the learning-rate by D-steps grid of
+failure 5.
 """
 import numpy as np
 
@@ -63,6 +64,15 @@ def signature_text(failure):
     return " and ".join(f"{key} {op} {limit:g}" for key, op, limit in FIXES[failure]["signature"])
 
 
+SETTING = "the setting"   # the arm of ``watch_fixes`` with no remedy
+
+
+def _train(gan, data, steps, callbacks=()):
+    """``steps`` generator steps of ``gan`` on ``data``, 100 points a batch."""
+    gan.fit(data, batch_size=100, epochs=1 + steps * 100 // len(data), verbose=0, shuffle=True,
+            callbacks=[StepBudget(steps), *callbacks])
+
+
 def watch(options, seed=0, steps=2000, every=100, data=None):
     """Train ``toy_gan(seed, "ring8", **options)`` for ``steps`` generator steps on the ring
     (``data``: its points; 100,000 drawn with ``seed`` by default), measuring every ``every``
@@ -81,8 +91,7 @@ def watch(options, seed=0, steps=2000, every=100, data=None):
     gan = toy_gan(seed, "ring8", **{"steps_per_execution": 20, **options})
     counter, log = ModeCounter("ring8", every, seed=seed), StepLog()
     try:
-        gan.fit(data, batch_size=100, epochs=1 + steps * 100 // len(data), verbose=0,
-                shuffle=True, callbacks=[StepBudget(steps), counter, log])
+        _train(gan, data, steps, [counter, log])
     except (TrainingDivergedError, BadInputError):
         return None
     shares, samples = np.array(counter.shares), np.array(counter.samples)
@@ -99,6 +108,24 @@ def watch(options, seed=0, steps=2000, every=100, data=None):
             "samples": points[:500], "steps": counter.steps[-1], "gan": gan}
 
 
+def watch_fixes(seeds=(0, 1, 2), steps=None):
+    """Every failure of ``FIXES`` in its setting (the arm ``SETTING``) and with each of its
+    remedies, on each seed: ``{failure: {arm: [watch(...) per seed]}}``, runs that turned to
+    NaN left out. Two failures share each setting, which is trained once. ``steps``, if
+    given, replaces each failure's number of steps (a smoke run)."""
+    runs, watched = {}, {}
+    for failure, spec in FIXES.items():
+        watched[failure] = {}
+        for arm, remedy in {SETTING: {}, **spec["remedies"]}.items():
+            options = {**spec["setting"], **remedy}
+            n = steps or spec["steps"]
+            key = repr((sorted(options.items()), n))
+            if key not in runs:
+                runs[key] = [watch(options, seed, n) for seed in seeds]
+            watched[failure][arm] = [r for r in runs[key] if r is not None]
+    return watched
+
+
 def sweep(options=None, seed=0, steps=400, lrs=SWEEP_LRS, d_steps=SWEEP_D_STEPS, data=None):
     """Failure 5's grid: ``toy_gan(seed, "ring8", lr=(lr, lr), d_steps=k, **options)`` for
     each learning rate (rows) and number of D steps per G step (columns), ``steps``
@@ -112,8 +139,7 @@ def sweep(options=None, seed=0, steps=400, lrs=SWEEP_LRS, d_steps=SWEEP_D_STEPS,
             gan = toy_gan(seed, "ring8", **{"steps_per_execution": 20, **(options or {}),
                                             "lr": (lr, lr), "d_steps": k})
             try:
-                gan.fit(data, batch_size=100, epochs=1 + steps * 100 // len(data), verbose=0,
-                        shuffle=True, callbacks=[StepBudget(steps)])
+                _train(gan, data, steps)
                 stats = mode_stats(gan.generate(2500, seed=seed), "ring8")
             except (TrainingDivergedError, BadInputError):
                 continue

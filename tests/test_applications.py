@@ -138,7 +138,7 @@ def test_compare_trains_every_arm_and_learns(digits):
     fake = augment.generated_set(gan, 5, seed=0)
     assert fake[0].shape == (50, 8, 8, 1) and np.bincount(fake[1]).tolist() == [5] * 10
     res = augment.compare(xs, ys, xt, yt, fake=fake, seeds=(0,), steps=60)
-    assert set(res) == {"real", "real + flips/shifts", "real + GAN"}
+    assert set(res) == {"real", "real + shifts", "real + GAN"}
     assert all(len(v) == 1 for v in res.values())
     assert np.mean(res["real"]) > 0.5  # 200 digits teach a CNN far above chance (10%)
     assert "real + GAN" in augment.summarise(res)
@@ -147,3 +147,31 @@ def test_compare_trains_every_arm_and_learns(digits):
         augment.train_classifier(xs, ys, xt, yt, steps=10, seed=4)
     with pytest.raises(gankit.BadInputError, match="conditional"):
         augment.generated_set(tiny_gan(), 5)
+
+
+def test_classic_augmentation_shifts_with_the_background_and_never_flips():
+    """Lesson 18's classic arm: a shifted image keeps its left and right (a flipped shoe is an
+    image the test set never shows) and the uncovered edge is background (-1), in training
+    only."""
+    image = -np.ones((1, 28, 28, 1), "float32")
+    image[0, 10:18, 2:9] = 1.0                      # a block on the left
+    model = keras.Sequential([keras.Input((28, 28, 1)), *augment.shifts()])
+    for seed in range(20):
+        keras.utils.set_random_seed(seed)
+        out = keras.ops.convert_to_numpy(model(image, training=True))[0, ..., 0]
+        assert out.min() >= -1 - 1e-6 and out[:, :14].sum() > out[:, 14:].sum(), seed
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(model(image, training=False)), image)
+    clf = augment.small_classifier(augmentation=augment.shifts())
+    assert any(isinstance(l, keras.layers.RandomTranslation) for l in clf.layers)
+    assert not any(isinstance(l, keras.layers.RandomFlip) for l in clf.layers)
+
+
+def test_mirror_match_tells_a_class_that_faces_one_way_from_one_that_faces_both():
+    rng = np.random.default_rng(0)
+    boots = -np.ones((50, 28, 28, 1), "float32")
+    boots[:, 14:24, 4:12] = 1.0                    # every "boot" has its toe on the left
+    boots[:, 4:24, 4:8] = 1.0
+    both = np.concatenate([boots[:25], boots[25:, :, ::-1]])   # half of them mirrored
+    x = np.concatenate([boots, both]) + rng.normal(0, 0.05, (100, 28, 28, 1)).astype("float32")
+    shares = augment.mirror_match(np.clip(x, -1, 1), np.repeat([0, 1], 50), num_classes=2)
+    assert shares[0] == 1.0 and 0.2 < shares[1] < 0.8, shares

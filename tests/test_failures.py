@@ -66,3 +66,27 @@ def test_a_collapsing_setting_shows_its_signature_and_packing_removes_it():
     packed = failures.watch({**failures.TIPPED, "pack": 2}, seed=0, steps=600)
     assert tipped["busiest"] > 0.4, tipped["busiest"]
     assert failures.is_fixed("mode collapse", packed), packed["busiest"]
+
+
+def test_watch_fixes_trains_each_shared_setting_once_and_names_every_arm(monkeypatch):
+    """Collapse and oscillation share the tipped setting, vanishing gradients and D overpowers
+    G the strong-D one: each setting is trained once per seed, every remedy once, and a run
+    that turned to NaN (None) is left out of its arm."""
+    calls = []
+
+    def fake_watch(options, seed, steps):
+        calls.append((repr(sorted(options.items())), seed, steps))
+        return None if seed == 1 and options == failures.TIPPED else {"seed": seed}
+
+    monkeypatch.setattr(failures, "watch", fake_watch)
+    watched = failures.watch_fixes(seeds=(0, 1), steps=7)
+    assert list(watched) == list(failures.FIXES)
+    for failure, arms in watched.items():
+        assert list(arms) == [failures.SETTING, *failures.FIXES[failure]["remedies"]]
+    remedies = sum(len(spec["remedies"]) for spec in failures.FIXES.values())
+    assert len(calls) == 2 * (2 + remedies) and len(set(calls)) == len(calls)
+    assert {steps for _, _, steps in calls} == {7}
+    assert watched["mode collapse"][failures.SETTING] == [{"seed": 0}]   # seed 1 was NaN
+    assert watched["oscillation"][failures.SETTING] is not watched["vanishing gradients"][
+        failures.SETTING]
+    assert watched["D overpowers G"][failures.SETTING] == [{"seed": 0}, {"seed": 1}]
