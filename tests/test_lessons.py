@@ -233,3 +233,27 @@ def test_the_failures_fixed_benchmark_lesson_09_reads_is_the_one_in_benchmarks_r
         assert modes.shape == (3, len(failures.SWEEP_LRS), len(failures.SWEEP_D_STEPS))
         worst = " | ".join(" ".join(f"{v:5.1f}" for v in row) for row in modes.min(0))
         assert f"modes, worst seed: {worst.strip()}" in section, (r["sweep"], worst)
+
+
+def test_the_augmentation_regimes_lesson_18_reads_are_the_ones_in_benchmarks_readme():
+    """lessons/results/augment_regimes.json (benchmarks/applications.py --json) holds each
+    regime over seeds 0-2 with every arm lesson 18 plots; benchmarks/README.md's "Where might
+    GAN images help?" shows each regime's figures from exactly those runs."""
+    import numpy as np
+
+    rows = json.loads((ROOT / "lessons/results/augment_regimes.json").read_text(encoding="utf-8"))
+    readme = (ROOT / "benchmarks/README.md").read_text(encoding="utf-8")
+    section = readme.partition("### Where might GAN images help?")[2].partition("\n## ")[0]
+    assert len(rows) >= 4 and any(r["gan_augment"] for r in rows)
+    for r in rows:
+        assert r["seeds"] == [0, 1, 2] and r["fake_ratio"] == 1, r
+        arms = ("real + shifts", "real + GAN", "real + GAN + shifts")
+        assert all(len(r[a]) == 3 for a in ("real", "GAN class accuracy", *arms)), r
+        gan = f"{r['gan_steps']:,} steps" + (", DiffAugment" if r["gan_augment"] else "")
+        cells = [f"{100 * np.mean(r['real']):.1f}%"]
+        for arm in arms:
+            d = 100 * (np.array(r[arm]) - np.array(r["real"]))
+            cells.append(f"{d.mean():+.1f} +- {d.std(ddof=1) / np.sqrt(3):.1f}")
+        line = next((x for x in section.splitlines() if x.startswith(f"| {r['per_class']} | {gan} |")
+                     and all(c in x for c in cells)), None)
+        assert line, f"benchmarks/README.md lacks {r['per_class']} per class, {gan}: {cells}"
