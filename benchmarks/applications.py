@@ -69,7 +69,7 @@ def run_augment(args, x, y, xt, yt, out):
             if args.gan_and_shifts:   # the GAN's images and shifts together
                 both = augment.train_classifier(
                     np.concatenate([xs, fake[0]]), np.concatenate([ys, fake[1]]), xt, yt,
-                    steps=args.clf_steps, seed=seed, classic=True)
+                    steps=args.clf_steps, seed=seed, augmentation=augment.shifts())
                 row.append(both)
             table.setdefault(per, []).append(row)
             print(f"{per:>9}{seed:>5}" + "".join(f"{v:>8.1%}" for v in row[:3])
@@ -89,6 +89,25 @@ def run_augment(args, x, y, xt, yt, out):
         out.append({"per_class": per, "fake_ratio": args.fake_ratio, "gan_steps": args.gan_steps,
                     "gan_augment": args.gan_augment, "clf_steps": args.clf_steps,
                     "seeds": args.seeds, **dict(zip(arms, rows.T.tolist()))})
+    if args.gan_and_shifts:
+        print("\nRows of benchmarks/README.md's regimes table:\n" + readme_rows(out))
+
+
+def readme_rows(rows):
+    """benchmarks/README.md's table "Where might GAN images help?" from --json rows (of runs
+    with --gan-and-shifts): each arm minus real alone, in points, mean +- s.e. over seeds."""
+    lines = []
+    for r in rows:
+        real = 100 * np.array(r["real"])
+        se = lambda v: np.std(v, ddof=1) / np.sqrt(len(v))  # noqa: E731
+        cells = [f"{real.mean():.1f}% +- {se(real):.1f}"]
+        for arm in ("real + shifts", "real + GAN", "real + GAN + shifts"):
+            d = 100 * np.array(r[arm]) - real
+            cells.append(f"{d.mean():+.1f} +- {se(d):.1f} points")
+        gan = f"{r['gan_steps']:,} steps" + (", DiffAugment" if r["gan_augment"] else "")
+        lines.append(f"| {r['per_class']} | {gan} | " + " | ".join(cells)
+                     + f" | {np.mean(r['GAN class accuracy']):.1%} |")
+    return "\n".join(lines)
 
 
 def run_anomaly(args, x, y, xt, yt):
@@ -133,7 +152,12 @@ def main():
                    help="also train on the GAN's images with shifts")
     p.add_argument("--held-out", type=int, nargs="+", default=[1, 5])
     p.add_argument("--search-steps", type=int, default=200)
+    p.add_argument("--readme", nargs="+", metavar="JSON",
+                   help="only print the README's regimes table from these --json files")
     args = harness.parse(p)
+    if args.readme:
+        import json
+        return print(readme_rows([r for f in args.readme for r in json.load(open(f))]))
     x, y = gankit.load_fashion_mnist("train")
     xt, yt = gankit.load_fashion_mnist("test", verbose=False)
     xt, yt = xt[:5000], yt[:5000]

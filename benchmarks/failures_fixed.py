@@ -65,8 +65,9 @@ def minibatch_std_probe(args, watched):
         layer = next(l for l in d.layers if isinstance(l, gankit.models.MinibatchStdDev))
         feature = keras.Model(d.input, layer.output)
         real = gankit.load("ring8", n=100, seed=seed + 1)
-        on_real = float(keras.ops.convert_to_numpy(feature(real))[0, -1])
-        on_fake = float(keras.ops.convert_to_numpy(feature(row["gan"].generate(100, seed=seed)))[0, -1])
+        fake = row["gan"].generate(100, seed=seed)
+        on_real, on_fake = (float(keras.ops.convert_to_numpy(feature(v))[0, -1])
+                            for v in (real, fake))
         weight = float(keras.ops.convert_to_numpy(d.layers[-1].kernel)[-1, 0])
         table.row(seed, f"{row['busiest']:.2f}", f"{on_real:.3f}", f"{on_fake:.3f}",
                   f"{weight:.2f}", f"{weight * (on_real - on_fake):.3f}")

@@ -2,6 +2,8 @@
 
     python benchmarks/wgan_critic_kid.py --minutes 5 --seeds 0 1 2
     python benchmarks/wgan_critic_kid.py --minutes 5 --steps 100000 --lr 4e-4 1e-4
+    python benchmarks/wgan_critic_kid.py --minutes 60 --steps 12000 --every 1000 \
+        --clip 0.01 --lr 5e-5 5e-5      # WGAN with weight clipping, its paper's settings
 
 The WGAN paper's claim (Arjovsky et al. 2017, section 4.2): the critic's loss correlates with
 sample quality. Here on the ``wgan-gp-fashion`` recipe (``dcgan-fashion``'s lean DCGAN, a critic with layer
@@ -10,8 +12,10 @@ at points drawn uniformly between real and fake; rates ``--lr``, critic then G),
 for its own steps (or ``--steps``), ``--minutes`` capping the time. Every ``--every`` steps it records the critic's
 estimate E f(x) - E f(G(z)) on 1,000 test images it never trained on (gankit.callbacks.CriticGap)
 and KID of 1,000 samples (gankit.KIDMonitor), prints both, and the Pearson correlation over the
-checkpoints after step 0 (an untrained critic's estimate means nothing). A script that prints
-figures, not a test.
+checkpoints after step 0 (an untrained critic's estimate means nothing). ``--clip C`` trains
+WGAN with weight clipping instead (Arjovsky et al. 2017: the critic's weights clipped to
+[-C, C] after each update, RMSprop, 5 critic steps, no penalty; the critic with batch norm, as
+the paper's DCGAN critic). A script that prints figures, not a test.
 """
 import numpy as np
 
@@ -24,11 +28,18 @@ def main():
     p.add_argument("--lr", type=float, nargs=2, default=(1e-4, 1e-4), metavar=("CRITIC", "G"))
     p.add_argument("--gp", type=float, default=10.0, help="lambda (default: the paper's 10)")
     p.add_argument("--every", type=int, default=100)
+    p.add_argument("--out", metavar="DIR", help="save each seed's GAN there (.keras)")
+    p.add_argument("--clip", type=float, default=None,
+                   help="WGAN with weight clipping at this value (RMSprop), no penalty")
     args = harness.parse(p)
     import gankit
-    from gankit.recipes import wgan_gp_fashion
+    from gankit.recipes import fashion_gan, wgan_gp_fashion
 
     def build(seed):
+        if args.clip:
+            return fashion_gan(seed, name="wgan-fashion", loss="wasserstein", d_steps=5,
+                               clip_weights=args.clip, optimizer="rmsprop", lr=tuple(args.lr),
+                               jit_compile=True)
         return wgan_gp_fashion(seed, lr=tuple(args.lr), gradient_penalty=args.gp)
 
     recipe = harness.variant("wgan-gp-fashion", build=build,
@@ -38,10 +49,15 @@ def main():
     for seed in args.seeds:
         gap = gankit.callbacks.CriticGap(held_out, every=args.every, seed=seed)
         kid = gankit.KIDMonitor(every=args.every, n=1000, seed=seed)
-        gan, report = harness.train(recipe, seed, minutes=args.minutes, callbacks=[gap, kid])
+        name = "wgan-fashion" if args.clip else "wgan-gp-fashion"
+        out = f"{args.out}/{name}-seed{seed}.keras" if args.out else None
+        gan, report = harness.train(recipe, seed, minutes=args.minutes, callbacks=[gap, kid],
+                                    out=out)
         table = harness.Table("step", "critic's estimate", "KID",
-                              title=f"seed {seed}: WGAN-GP, rates {args.lr[0]:g} / "
-                                    f"{args.lr[1]:g}, lambda {args.gp:g}, "
+                              title=f"seed {seed}: "
+                                    + (f"WGAN, clipping at {args.clip:g}" if args.clip else
+                                       f"WGAN-GP, lambda {args.gp:g}")
+                                    + f", rates {args.lr[0]:g} / {args.lr[1]:g}, "
                                     f"{report['steps']:,} steps in {report['seconds']:.0f} s")
         for (step, estimate), (_, k, _) in zip(gap.history, kid.history):
             table.row(f"{step:,}", f"{estimate:.3f}", f"{k:.4f}")

@@ -105,11 +105,11 @@ class _Passes(keras.utils.PyDataset):
         return self.x[self.batches[i]], self.y[self.batches[i]]
 
 
-def train_classifier(x, y, x_test, y_test, steps=600, batch_size=64, seed=0, classic=False,
+def train_classifier(x, y, x_test, y_test, steps=600, batch_size=64, seed=0, augmentation=(),
                      num_classes=10):
-    """Train :func:`small_classifier` for ``steps`` updates on (x, y), with ``shifts()`` if
-    ``classic``; return its test accuracy. A fixed number of updates (not epochs) keeps runs with and without extra
-    images equally long."""
+    """Train :func:`small_classifier` (with ``augmentation`` layers, e.g. ``shifts()``) for
+    ``steps`` updates on (x, y) and return its test accuracy. A fixed number of updates, not
+    of epochs, keeps runs with and without extra images equally long."""
     x = check_images(x, name="x")
     y = check_labels(y, num_classes, n=len(x), name="y")
     x_test = check_images(x_test, x.shape[1:], name="x_test")
@@ -117,7 +117,7 @@ def train_classifier(x, y, x_test, y_test, steps=600, batch_size=64, seed=0, cla
     if int(steps) < 1:
         raise BadInputError(f"steps should be 1 or more; got {steps}.")
     seed_everything(seed)
-    model = small_classifier(x.shape[1:], num_classes, shifts() if classic else ())
+    model = small_classifier(x.shape[1:], num_classes, augmentation)
     # Epochs would give a bigger training set more updates; a fixed number of batches does not.
     model.fit(_Passes(x, y, batch_size, int(steps), seed), epochs=1, verbose=0)
     return float(model.evaluate(x_test, y_test, batch_size=500, verbose=0)[1])
@@ -137,7 +137,8 @@ def compare(x_small, y_small, x_test, y_test, fake=None, seeds=(0, 1, 2), steps=
         fx = check_images(fx, x_small.shape[1:], name="generated images")
         arms["real + GAN"] = (np.concatenate([x_small, fx]),
                               np.concatenate([y_small, np.asarray(fy, y_small.dtype)]), False)
-    return {arm: [train_classifier(x, y, x_test, y_test, steps=steps, seed=s, classic=c)
+    return {arm: [train_classifier(x, y, x_test, y_test, steps=steps, seed=s,
+                                   augmentation=shifts() if c else ())
                   for s in seeds] for arm, (x, y, c) in arms.items()}
 
 
