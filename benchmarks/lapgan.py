@@ -34,7 +34,7 @@ def add_details(gan, small):
 
 
 def main():
-    p = harness.parser(__doc__, steps=None)
+    p = harness.parser(__doc__, steps=None, threads=True)
     p.add_argument("steps", type=int, help="steps of each level")
     p.add_argument("configs", nargs="*", type=json.loads, default=[{}],
                    help="keyword arguments of lapgan_fashion, as JSON (default: the recipe)")

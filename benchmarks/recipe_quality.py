@@ -8,8 +8,9 @@ how good it got.
 For image recipes: every score of gankit.metrics (FID, KID, IS-style, precision, recall,
 density, coverage) against 5,000 real test images in the feature space of the course's
 evaluation classifier, next to the real-vs-real and noise-vs-real references and the
-untrained generator; for conditional recipes also the share of samples the classifier
-puts in the class asked for; with ``--rejection`` the same scores again for samples kept
+untrained generator; ``confident``, the share of samples the classifier names with a
+probability of at least 0.9 (lesson 04's "named with confidence"; real test images too); for
+conditional recipes also the share of samples the classifier puts in the class asked for; with ``--rejection`` the same scores again for samples kept
 by discriminator rejection sampling. For 2D recipes: modes captured and % high-quality
 samples by the PacGAN protocol (2,500 samples) and their spread (harness.mode_scores), and,
 for the cross-entropy losses, modes and high quality with discriminator rejection sampling
@@ -19,15 +20,19 @@ score's mean +- standard error over them. A script that prints figures, not a te
 import harness
 
 N = 5000
+CONFIDENT = 0.9
 
 
 def image_scores(gan, rejection=False):
-    """Every score of N samples against N real test images (gankit.evaluation.score_images)."""
+    """Every score of N samples against N real test images (as gankit.evaluation.score_images
+    gives them), and the share of them the classifier names with confidence."""
     import gankit
 
     images, labels = gankit.evaluation.sample(gan, N, seed=2, rejection=rejection)
     real_features = gankit.metrics.real_test_set("fashion-mnist", N)[0]
-    return gankit.evaluation.score_images(images, real_features, labels=labels)
+    features, probs = gankit.metrics.classify(images)
+    return {**gankit.evaluation.score_features(real_features, features, probs, labels),
+            "confident": float((probs.max(1) >= CONFIDENT).mean())}
 
 
 def point_scores(gan, dataset, seed):
@@ -61,6 +66,8 @@ def main():
         ref = gankit.evaluation.reference("fashion-mnist", N)
         for name, scores in ref.scores.items():
             print(f"reference, {name}: " + ", ".join(f"{k} {v:.4g}" for k, v in scores.items()))
+        print(f"reference: the classifier names {(ref.probs.max(1) >= CONFIDENT).mean():.1%} of "
+              f"the real test images with confidence >= {CONFIDENT}")
     out = []
     for name in args.recipes:
         recipe = gankit.get_recipe(name)

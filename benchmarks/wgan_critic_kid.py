@@ -12,7 +12,9 @@ at points drawn uniformly between real and fake; rates ``--lr``, critic then G),
 for its own steps (or ``--steps``), ``--minutes`` capping the time. Every ``--every`` steps it records the critic's
 estimate E f(x) - E f(G(z)) on 1,000 test images it never trained on (gankit.callbacks.CriticGap)
 and KID of 1,000 samples (gankit.KIDMonitor), prints both, and the Pearson correlation over the
-checkpoints after step 0 (an untrained critic's estimate means nothing). ``--clip C`` trains
+checkpoints after step 0 (an untrained critic's estimate means nothing). ``--json FILE``
+writes each seed's checkpoints, and 36 of its final samples to FILE with ``.npz`` for
+``.json`` (lesson 10 shows both). ``--clip C`` trains
 WGAN with weight clipping instead (Arjovsky et al. 2017: the critic's weights clipped to
 [-C, C] after each update, RMSprop, 5 critic steps, no penalty; the critic with batch norm, as
 the paper's DCGAN critic). A script that prints figures, not a test.
@@ -22,8 +24,20 @@ import numpy as np
 import harness
 
 
+def readme_rows(rows):
+    """benchmarks/README.md's rows for --json rows: recipe, seed, steps (seconds), KID at
+    step 1,000 and at the end, the critic's estimate at the end, and r."""
+    lines = []
+    for r in rows:
+        step, estimate, kid = np.array(r["checkpoints"]).T
+        lines.append(f"| {r['recipe']} | {r['seed']} | {r['steps']:,} ({r['seconds']:,} s) | "
+                     f"{kid[step == 1000][0]:.3f} | {kid[-1]:.3f} | {estimate[-1]:.3f} | "
+                     f"{r['r']:.2f} |")
+    return "\n".join(lines)
+
+
 def main():
-    p = harness.parser(__doc__)
+    p = harness.parser(__doc__, threads=True, json=True)
     p.add_argument("--minutes", type=float, default=5.0)
     p.add_argument("--lr", type=float, nargs=2, default=(1e-4, 1e-4), metavar=("CRITIC", "G"))
     p.add_argument("--gp", type=float, default=10.0, help="lambda (default: the paper's 10)")
@@ -31,7 +45,12 @@ def main():
     p.add_argument("--out", metavar="DIR", help="save each seed's GAN there (.keras)")
     p.add_argument("--clip", type=float, default=None,
                    help="WGAN with weight clipping at this value (RMSprop), no penalty")
+    p.add_argument("--readme", nargs="+", metavar="JSON",
+                   help="only print benchmarks/README.md's rows from these --json files")
     args = harness.parse(p)
+    if args.readme:
+        import json
+        return print(readme_rows([r for f in args.readme for r in json.load(open(f))]))
     import gankit
     from gankit.recipes import fashion_gan, wgan_gp_fashion
 
@@ -46,6 +65,7 @@ def main():
                              **({} if args.steps is None else {"steps": args.steps}))
     held_out = gankit.metrics.real_images("fashion-mnist", "test")[0][:1000]
     print(harness.machine(args), flush=True)
+    rows, samples = [], {}
     for seed in args.seeds:
         gap = gankit.callbacks.CriticGap(held_out, every=args.every, seed=seed)
         kid = gankit.KIDMonitor(every=args.every, n=1000, seed=seed)
@@ -65,6 +85,16 @@ def main():
         kids = np.array([k for _, k, _ in kid.history])[1:]
         print(f"seed {seed}: Pearson r between the critic's estimate and KID after step 0: "
               f"{np.corrcoef(est, kids)[0, 1]:.2f}; last KID {kids[-1]:.4f}", flush=True)
+        rows.append({"recipe": name, "seed": seed, "lr": args.lr, "clip": args.clip,
+                     "gp": None if args.clip else args.gp, "steps": report["steps"],
+                     "seconds": round(report["seconds"]), "r": np.corrcoef(est, kids)[0, 1],
+                     "checkpoints": [[step, e, k] for (step, e), (_, k, _)
+                                     in zip(gap.history, kid.history)]})
+        images = gankit.to_pixels(gan.generate(36, seed=seed))
+        samples[f"{name}-seed{seed}"] = images
+    harness.write_json(args.json, rows)
+    if args.json:
+        np.savez_compressed(args.json.removesuffix(".json") + ".npz", **samples)
 
 
 if __name__ == "__main__":

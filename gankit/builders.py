@@ -271,14 +271,17 @@ def srgan_fashion(seed=0, name="srgan-fashion", content_weight=100.0, lr=(2e-4, 
 
 
 def lapgan_fashion(seed=0, name="lapgan-fashion", base_filters=16, lr=2e-4,
-                   detail_content_weight=10.0):
+                   detail_content_weight=10.0, top_ema=None):
     """A compiled LAPGAN for 28x28: an MLP GAN for the 7x7 thumbnails, then a
     conditional U-Net/PatchGAN pair for the 14x14 and 28x28 details, with an L1 term
-    (x10) on the details: a deviation from the paper that sharpens short runs."""
+    (x10) on the details: a deviation from the paper that sharpens short runs. ``top_ema``
+    (an average of the 7x7 G's weights): tried in benchmarks/README.md ("LAPGAN against
+    the DCGAN in the same time") and not kept."""
     from .lapgan import LAPGAN, lapgan_levels
 
     gan = LAPGAN(lapgan_levels((7, 14, 28), base_filters=base_filters, seed=seed,
-                               detail_content_weight=detail_content_weight),
+                               detail_content_weight=detail_content_weight,
+                               top_ema=top_ema),
                  info={"recipe": name, "kind": "images", "dataset": "fashion-mnist"})
     gan.compile(lr, jit_compile=_jit(_xla()))
     return gan

@@ -63,11 +63,13 @@ def copy_scores(images, n=5000, dataset="fashion-mnist"):
 def sample(gan, n, seed=0, rejection=False):
     """n images from ``gan`` for scoring: ``(images, labels)``. A conditional GAN is
     asked for classes drawn uniformly at random (labels is None otherwise).
-    ``rejection`` goes to ``gan.generate`` (discriminator rejection sampling)."""
+    ``rejection=True`` goes to ``gan.generate`` (discriminator rejection sampling); it is
+    not passed otherwise, so models without rejection sampling (e.g. LAPGAN) score too."""
     labels = None
     if getattr(gan, "conditional", False):
         labels = np.random.default_rng(seed).integers(gan.num_classes, size=n)
-    return gan.generate(n, labels=labels, seed=seed, rejection=rejection), labels
+    options = {"rejection": True} if rejection else {}
+    return gan.generate(n, labels=labels, seed=seed, **options), labels
 
 
 @dataclasses.dataclass

@@ -103,16 +103,17 @@ def detail_generator(size, base_filters=32, noise_channels=1, seed=None, name=No
 
 
 def lapgan_levels(sizes=(7, 14, 28), latent_dim=32, base_filters=32, seed=None,
-                  detail_content_weight=0.0):
+                  detail_content_weight=0.0, top_ema=None):
     """The three GANs of a LAPGAN for the given sizes, coarse to fine, uncompiled.
     ``detail_content_weight``: weight of an L1 term pulling each level's details
-    towards the real ones (0, a pure GAN, in the paper)."""
+    towards the real ones (0, a pure GAN, in the paper). ``top_ema``: the coarsest
+    GAN samples from a moving average of its G's weights with this decay."""
     top = sizes[0]
     levels = [GAN(mlp_generator(latent_dim, (top, top, 1), hidden=(256, 256),
                                 name=f"generator_{top}"),
                   mlp_discriminator((top, top, 1), hidden=(256, 256),
                                     name=f"discriminator_{top}"),
-                  seed=seed, name=f"level_{top}")]
+                  ema=top_ema, seed=seed, name=f"level_{top}")]
     for i, size in enumerate(sizes[1:]):
         depth = 2 if size % 4 == 0 and size >= 28 else 1
         g = detail_generator(size, base_filters, seed=None if seed is None else seed + i + 1)

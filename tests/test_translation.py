@@ -220,6 +220,8 @@ def test_lapgan_trains_every_level_and_round_trips(digits, tmp_path):
     np.testing.assert_allclose(stages[2]["image"],
                                np.clip(stages[2]["enlarged"] + stages[2]["residual"], -1, 1))
     np.testing.assert_allclose(gan.generate(5, seed=1), images, atol=1e-6)  # seeded
+    drawn, labels = gankit.evaluation.sample(gan, 5, seed=1)  # the benchmarks score it so
+    assert labels is None and drawn.shape == (5, 8, 8, 1)
     gan.save(tmp_path / "l.keras")
     back = keras.saving.load_model(tmp_path / "l.keras")
     assert isinstance(back, gankit.LAPGAN)
