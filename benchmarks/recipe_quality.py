@@ -10,8 +10,9 @@ density, coverage) against 5,000 real test images in the feature space of the co
 evaluation classifier, next to the real-vs-real and noise-vs-real references and the
 untrained generator; ``confident``, the share of samples the classifier names with a
 probability of at least 0.9 (lesson 04's "named with confidence"; real test images too); for
-conditional recipes also the share of samples the classifier puts in the class asked for; with ``--rejection`` the same scores again for samples kept
-by discriminator rejection sampling. For 2D recipes: modes captured and % high-quality
+conditional recipes also the share of samples the classifier puts in the class asked for;
+with ``--rejection`` the same scores again for samples kept by discriminator rejection
+sampling. For 2D recipes: modes captured and % high-quality
 samples by the PacGAN protocol (2,500 samples) and their spread (harness.mode_scores), and,
 for the cross-entropy losses, modes and high quality with discriminator rejection sampling
 (``gan.generate(..., rejection=True)``). With several seeds, a table of each

@@ -2,8 +2,8 @@
 
     python benchmarks/wgan_critic_kid.py --minutes 5 --seeds 0 1 2
     python benchmarks/wgan_critic_kid.py --minutes 5 --steps 100000 --lr 4e-4 1e-4
-    python benchmarks/wgan_critic_kid.py --minutes 60 --steps 12000 --every 1000 \
-        --clip 0.01 --lr 5e-5 5e-5      # WGAN with weight clipping, its paper's settings
+    python benchmarks/wgan_critic_kid.py --minutes 150 --steps 12000 --every 500 \
+        --clip 0.01 --lr 5e-5 5e-5 --json clip.json   # WGAN with clipping, its paper's settings
 
 The WGAN paper's claim (Arjovsky et al. 2017, section 4.2): the critic's loss correlates with
 sample quality. Here on the ``wgan-gp-fashion`` recipe (``dcgan-fashion``'s lean DCGAN, a critic with layer
@@ -13,11 +13,12 @@ for its own steps (or ``--steps``), ``--minutes`` capping the time. Every ``--ev
 estimate E f(x) - E f(G(z)) on 1,000 test images it never trained on (gankit.callbacks.CriticGap)
 and KID of 1,000 samples (gankit.KIDMonitor), prints both, and the Pearson correlation over the
 checkpoints after step 0 (an untrained critic's estimate means nothing). ``--json FILE``
-writes each seed's checkpoints, and 36 of its final samples to FILE with ``.npz`` for
-``.json`` (lesson 10 shows both). ``--clip C`` trains
-WGAN with weight clipping instead (Arjovsky et al. 2017: the critic's weights clipped to
-[-C, C] after each update, RMSprop, 5 critic steps, no penalty; the critic with batch norm, as
-the paper's DCGAN critic). A script that prints figures, not a test.
+writes each seed's checkpoints to FILE, and 36 of its final samples to FILE with ``.npz``
+for ``.json``; ``--readme FILE...`` prints benchmarks/README.md's rows from such files.
+``--clip C`` trains WGAN with weight clipping instead (Arjovsky et al. 2017: the critic's
+weights clipped to [-C, C] after each update, RMSprop, 5 critic steps, no penalty; the
+critic with batch norm, as the paper's DCGAN critic). A script that prints figures, not a
+test.
 """
 import numpy as np
 
