@@ -93,17 +93,21 @@ def run_augment(args, x, y, xt, yt, out):
         print("\nRows of benchmarks/README.md's regimes table:\n" + readme_rows(out))
 
 
+def _se(v):
+    """Standard error of the mean over seeds."""
+    return np.std(v, ddof=1) / np.sqrt(len(v))
+
+
 def readme_rows(rows):
     """benchmarks/README.md's table "Where might GAN images help?" from --json rows (of runs
     with --gan-and-shifts): each arm minus real alone, in points, mean +- s.e. over seeds."""
     lines = []
     for r in rows:
         real = 100 * np.array(r["real"])
-        se = lambda v: np.std(v, ddof=1) / np.sqrt(len(v))  # noqa: E731
-        cells = [f"{real.mean():.1f}% +- {se(real):.1f}"]
+        cells = [f"{real.mean():.1f}% +- {_se(real):.1f}"]
         for arm in ("real + shifts", "real + GAN", "real + GAN + shifts"):
             d = 100 * np.array(r[arm]) - real
-            cells.append(f"{d.mean():+.1f} +- {se(d):.1f} points")
+            cells.append(f"{d.mean():+.1f} +- {_se(d):.1f} points")
         gan = f"{r['gan_steps']:,} steps" + (", DiffAugment" if r["gan_augment"] else "")
         lines.append(f"| {r['per_class']} | {gan} | " + " | ".join(cells)
                      + f" | {np.mean(r['GAN class accuracy']):.1%} |")
@@ -157,7 +161,8 @@ def main():
     args = harness.parse(p)
     if args.readme:
         import json
-        return print(readme_rows([r for f in args.readme for r in json.load(open(f))]))
+        rows = [r for f in args.readme for r in json.load(open(f, encoding="utf-8"))]
+        return print(readme_rows(rows))
     x, y = gankit.load_fashion_mnist("train")
     xt, yt = gankit.load_fashion_mnist("test", verbose=False)
     xt, yt = xt[:5000], yt[:5000]

@@ -51,7 +51,7 @@ def main():
     args = harness.parse(p)
     if args.readme:
         import json
-        return print(readme_rows([r for f in args.readme for r in json.load(open(f))]))
+        return print(readme_rows([r for f in args.readme for r in json.load(open(f, encoding="utf-8"))]))
     import gankit
     from gankit.recipes import fashion_gan, wgan_gp_fashion
 
