@@ -276,7 +276,7 @@ def lapgan_fashion(seed=0, name="lapgan-fashion", base_filters=16, lr=2e-4,
     conditional U-Net/PatchGAN pair for the 14x14 and 28x28 details, with an L1 term
     (x10) on the details: a deviation from the paper that sharpens short runs. ``top_ema``
     (an average of the 7x7 G's weights): tried in benchmarks/README.md ("LAPGAN against
-    the DCGAN at lesson 14's steps") and not kept."""
+    the DCGAN in the same time") and not kept."""
     from .lapgan import LAPGAN, lapgan_levels
 
     gan = LAPGAN(lapgan_levels((7, 14, 28), base_filters=base_filters, seed=seed,
