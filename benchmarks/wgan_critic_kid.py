@@ -6,19 +6,19 @@
         --clip 0.01 --lr 5e-5 5e-5 --json clip.json   # WGAN with clipping, its paper's settings
 
 The WGAN paper's claim (Arjovsky et al. 2017, section 4.2): the critic's loss correlates with
-sample quality. Here on the ``wgan-gp-fashion`` recipe (``dcgan-fashion``'s lean DCGAN, a critic with layer
-norm; WGAN-GP at its paper's settings: 5 critic steps, Adam betas (0, 0.9), penalty ``--gp``
-at points drawn uniformly between real and fake; rates ``--lr``, critic then G), trained
-for its own steps (or ``--steps``), ``--minutes`` capping the time. Every ``--every`` steps it records the critic's
-estimate E f(x) - E f(G(z)) on 1,000 test images it never trained on (gankit.callbacks.CriticGap)
-and KID of 1,000 samples (gankit.KIDMonitor), prints both, and the Pearson correlation over the
-checkpoints after step 0 (an untrained critic's estimate means nothing). ``--json FILE``
-writes each seed's checkpoints to FILE, and 36 of its final samples to FILE with ``.npz``
-for ``.json``; ``--readme FILE...`` prints benchmarks/README.md's rows from such files.
-``--clip C`` trains WGAN with weight clipping instead (Arjovsky et al. 2017: the critic's
-weights clipped to [-C, C] after each update, RMSprop, 5 critic steps, no penalty; the
-critic with batch norm, as the paper's DCGAN critic). A script that prints figures, not a
-test.
+sample quality. Here on the ``wgan-gp-fashion`` recipe (``dcgan-fashion``'s lean DCGAN, a
+critic with layer norm; WGAN-GP at its paper's settings: 5 critic steps, Adam betas (0, 0.9),
+penalty ``--gp`` at points drawn uniformly between real and fake; rates ``--lr``, critic then
+G), trained for its own steps (or ``--steps``), ``--minutes`` capping the time. Every
+``--every`` steps it records the critic's estimate E f(x) - E f(G(z)) on 1,000 test images it
+never trained on (gankit.callbacks.CriticGap) and KID of 1,000 samples (gankit.KIDMonitor),
+prints both, and the Pearson correlation over the checkpoints after step 0 (an untrained
+critic's estimate means nothing). ``--json FILE`` writes each seed's checkpoints to FILE, and
+36 of its final samples to FILE with ``.npz`` for ``.json`` (each row names its samples' key);
+``--readme FILE...`` prints benchmarks/README.md's rows from such files. ``--clip C`` trains
+WGAN with weight clipping instead (Arjovsky et al. 2017: the critic's weights clipped to
+[-C, C] after each update, RMSprop, 5 critic steps, no penalty; the critic with batch norm, as
+the paper's DCGAN critic). A script that prints figures, not a test.
 """
 import numpy as np
 
@@ -26,13 +26,15 @@ import harness
 
 
 def readme_rows(rows):
-    """benchmarks/README.md's rows for --json rows: recipe, seed, steps (seconds), KID at
+    """benchmarks/README.md's rows for --json rows: recipe (and clip), seed, steps (seconds), KID at
     step 1,000 and at the end, the critic's estimate at the end, and r."""
     lines = []
     for r in rows:
         step, estimate, kid = np.array(r["checkpoints"]).T
-        lines.append(f"| {r['recipe']} | {r['seed']} | {r['steps']:,} ({r['seconds']:,} s) | "
-                     f"{kid[step == 1000][0]:.3f} | {kid[-1]:.3f} | {estimate[-1]:.3f} | "
+        recipe = r["recipe"] + (f", clip {r['clip']:g}" if r["clip"] else "")
+        at_1000 = f"{kid[step == 1000][0]:.3f}" if 1000 in step else "-"
+        lines.append(f"| {recipe} | {r['seed']} | {r['steps']:,} ({r['seconds']:,} s) | "
+                     f"{at_1000} | {kid[-1]:.3f} | {estimate[-1]:.3f} | "
                      f"{r['r']:.2f} |")
     return "\n".join(lines)
 
@@ -51,7 +53,8 @@ def main():
     args = harness.parse(p)
     if args.readme:
         import json
-        return print(readme_rows([r for f in args.readme for r in json.load(open(f, encoding="utf-8"))]))
+        rows = [r for f in args.readme for r in json.load(open(f, encoding="utf-8"))]
+        return print(readme_rows(rows))
     import gankit
     from gankit.recipes import fashion_gan, wgan_gp_fashion
 
@@ -86,13 +89,13 @@ def main():
         kids = np.array([k for _, k, _ in kid.history])[1:]
         print(f"seed {seed}: Pearson r between the critic's estimate and KID after step 0: "
               f"{np.corrcoef(est, kids)[0, 1]:.2f}; last KID {kids[-1]:.4f}", flush=True)
+        key = f"{name}-clip{args.clip:g}-seed{seed}" if args.clip else f"{name}-seed{seed}"
         rows.append({"recipe": name, "seed": seed, "lr": args.lr, "clip": args.clip,
                      "gp": None if args.clip else args.gp, "steps": report["steps"],
                      "seconds": round(report["seconds"]), "r": np.corrcoef(est, kids)[0, 1],
                      "checkpoints": [[step, e, k] for (step, e), (_, k, _)
-                                     in zip(gap.history, kid.history)]})
-        images = gankit.to_pixels(gan.generate(36, seed=seed))
-        samples[f"{name}-seed{seed}"] = images
+                                     in zip(gap.history, kid.history)], "samples": key})
+        samples[key] = gankit.to_pixels(gan.generate(36, seed=seed))
     harness.write_json(args.json, rows)
     if args.json:
         np.savez_compressed(args.json.removesuffix(".json") + ".npz", **samples)

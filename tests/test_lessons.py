@@ -285,3 +285,32 @@ def test_lesson_14_compares_lapgan_with_the_dcgan_figures_of_benchmarks_readme()
     assert lesson == {k: round(dcgan[k], 3) for k in ("KID", "confident", "recall")}
     assert all(lk <= 1.5 * dk for lk, dk in zip(lapgan["KIDs"], dcgan["KIDs"]))
     assert all(lc >= dc for lc, dc in zip(lapgan["confidents"], dcgan["confidents"]))
+
+
+def test_the_long_wgan_runs_lesson_10_reads_are_the_ones_in_benchmarks_readme():
+    """lessons/results/wgan_fashion.json and .npz (benchmarks/wgan_critic_kid.py --json) hold
+    WGAN-GP and WGAN with clipping at 0.01 (the papers' settings) and at 0.1 over seeds 0-2,
+    with the samples lesson 10 shows; benchmarks/README.md's "trained long" table shows each
+    run's figures from exactly them."""
+    import numpy as np
+
+    rows = json.loads((ROOT / "lessons/results/wgan_fashion.json").read_text(encoding="utf-8"))
+    samples = np.load(ROOT / "lessons/results/wgan_fashion.npz")
+    readme = (ROOT / "benchmarks/README.md").read_text(encoding="utf-8")
+    section = readme.partition("### Both WGANs on Fashion-MNIST, trained long")[2]
+    section = section.partition("\n## ")[0]
+    assert sorted((r["recipe"], r["clip"] or 0, r["seed"]) for r in rows) == sorted(
+        (name, clip, seed) for name, clip in (("wgan-gp-fashion", 0), ("wgan-fashion", 0.01),
+                                              ("wgan-fashion", 0.1)) for seed in (0, 1, 2))
+    for r in rows:
+        assert (r["gp"] == 10.0) == (r["clip"] is None), r["samples"]
+        step, estimate, kid = np.array(r["checkpoints"]).T
+        assert step[-1] == r["steps"] and 1000 in step, r["samples"]
+        pics = samples[r["samples"]]
+        assert pics.shape == (36, 28, 28, 1) and pics.dtype == np.uint8 and pics.std() > 10
+        recipe = r["recipe"] + (f", clip {r['clip']:g}" if r["clip"] else "")
+        cells = [f"{r['steps']:,} (", f"{kid[step == 1000][0]:.3f}", f"{kid[-1]:.3f}",
+                 f"{estimate[-1]:.3f}", f"{r['r']:.2f}"]
+        line = next((x for x in section.splitlines()
+                     if x.startswith(f"| {recipe} | {r['seed']} |")), "")
+        assert all(c in line for c in cells), (recipe, r["seed"], cells, line)
