@@ -26,8 +26,8 @@ import harness
 
 
 def readme_rows(rows):
-    """benchmarks/README.md's rows for --json rows: recipe (and clip), seed, steps (seconds), KID at
-    step 1,000 and at the end, the critic's estimate at the end, and r."""
+    """benchmarks/README.md's rows for --json rows: recipe (and clip), seed, steps (seconds),
+    KID at step 1,000 and at the end, the critic's estimate at the end, and r."""
     lines = []
     for r in rows:
         step, estimate, kid = np.array(r["checkpoints"]).T

@@ -129,17 +129,17 @@ def compare(x_small, y_small, x_test, y_test, fake=None, seeds=(0, 1, 2), steps=
     with classic augmentation ("real + shifts", if ``classic``), and with generated
     images added ("real + GAN", if ``fake`` = (images, labels) is given), each over
     ``seeds``. Returns {arm: list of accuracies, one per seed}."""
-    arms = {"real": (x_small, y_small, ())}
+    arms = {"real": (x_small, y_small, None)}
     if classic:
         arms["real + shifts"] = (x_small, y_small, shifts)
     if fake is not None:
         fx, fy = fake
         fx = check_images(fx, x_small.shape[1:], name="generated images")
         arms["real + GAN"] = (np.concatenate([x_small, fx]),
-                              np.concatenate([y_small, np.asarray(fy, y_small.dtype)]), ())
-    # Each arm names its augmentation factory: fresh layers for every seed's classifier.
+                              np.concatenate([y_small, np.asarray(fy, y_small.dtype)]), None)
+    # Each arm names its augmentation factory (or None): fresh layers for every seed.
     return {arm: [train_classifier(x, y, x_test, y_test, steps=steps, seed=s,
-                                   augmentation=make() if callable(make) else make)
+                                   augmentation=make() if make else ())
                   for s in seeds] for arm, (x, y, make) in arms.items()}
 
 
