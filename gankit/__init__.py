@@ -50,7 +50,8 @@ from .models import (  # noqa: E402
 from .losses import LOSSES, get_loss  # noqa: E402
 from .gan import GAN, count_params  # noqa: E402
 from .callbacks import KIDMonitor, Snapshots  # noqa: E402
-from .schedule import DecayLearningRates, DecayPenalties, LazyR1, StepBudget, TimeBudget  # noqa: E402
+from .schedule import (DecayLearningRates, DecayPenalties, LazyR1, StepBudget,  # noqa: E402
+                       TimeBudget)
 from .metrics import mode_stats  # noqa: E402
 from .plots import (  # noqa: E402
     animate_samples, image_grid, plot_2d_gan, plot_history, plot_nearest_neighbours,

@@ -62,10 +62,10 @@ class CycleGAN(AdversarialModel):
                  loss="least-squares", **kwargs):
         shape_a = tuple(g_ab.inputs[0].shape[1:])
         shape_b = tuple(g_ab.outputs[0].shape[1:])
-        if (tuple(g_ba.inputs[0].shape[1:]), tuple(g_ba.outputs[0].shape[1:])) != (shape_b, shape_a):
+        back = (tuple(g_ba.inputs[0].shape[1:]), tuple(g_ba.outputs[0].shape[1:]))
+        if back != (shape_b, shape_a):
             raise BadInputError(f"g_ba should map B images {shape_b} back to A images {shape_a}; "
-                                f"it maps {tuple(g_ba.inputs[0].shape[1:])} to "
-                                f"{tuple(g_ba.outputs[0].shape[1:])}.")
+                                f"it maps {back[0]} to {back[1]}.")
         for d, shape, name in ((d_a, shape_a, "d_a"), (d_b, shape_b, "d_b")):
             if len(d.inputs) != 1 or tuple(d.inputs[0].shape[1:]) != shape:
                 raise BadInputError(f"{name} should judge single images of shape {shape}; it "

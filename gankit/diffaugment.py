@@ -120,7 +120,8 @@ def policy_names(policy):
     """The operations' group names in ``policy`` ("color,translation,cutout"), checked."""
     if not isinstance(policy, str):
         raise BadInputError(f"A DiffAugment policy is a string of names from {sorted(POLICIES)}"
-                            f", comma-separated (e.g. \"color,translation,cutout\"); got {policy!r}.")
+                            f", comma-separated (e.g. \"color,translation,cutout\"); "
+                            f"got {policy!r}.")
     names = [p.strip() for p in policy.split(",") if p.strip()]
     for name in names:
         if name not in POLICIES:

@@ -172,7 +172,8 @@ def compare(evaluations):
     They must be at the same dataset and n, since FID depends on n."""
     evs = dict(evaluations)
     if not evs or not all(isinstance(e, Evaluation) for e in evs.values()):
-        raise BadInputError("compare takes a dict of name -> gankit.evaluation.evaluate(...) results.")
+        raise BadInputError("compare takes a dict of name -> "
+                            "gankit.evaluation.evaluate(...) results.")
     first = next(iter(evs.values()))
     if any((e.dataset, e.n) != (first.dataset, first.n) for e in evs.values()):
         raise BadInputError(

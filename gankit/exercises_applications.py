@@ -359,8 +359,8 @@ def _sharpness(sharpness):
                       + np.abs(np.diff(x, axis=2)).mean((1, 2, 3)))
 
     board = np.indices((28, 28)).sum(0) % 2 * 2.0 - 1.0
-    x = np.concatenate([c.random_images(4), np.zeros((1, 28, 28, 1)), board[None, ..., None]]).astype(
-        "float32")
+    x = np.concatenate([c.random_images(4), np.zeros((1, 28, 28, 1)),
+                        board[None, ..., None]]).astype("float32")
     c.close(c.run(sharpness, "sharpness(images)", x), ref(x), "sharpness of 6 test images",
             atol=1e-5, why="The mean *absolute* difference between neighbouring pixels, along "
             "the rows and along the columns, averaged; one number per image. Signed "

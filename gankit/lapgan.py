@@ -147,10 +147,12 @@ class LAPGAN(keras.Model):
         if len(levels) < 2 or not isinstance(levels[0], GAN) or isinstance(levels[0], Pix2Pix) \
                 or not all(isinstance(lv, Pix2Pix) for lv in levels[1:]):
             raise BadInputError("LAPGAN takes a plain GAN for the coarsest level, then one "
-                                "Pix2Pix per finer level: build them with gankit.lapgan.lapgan_levels().")
+                                "Pix2Pix per finer level: build them with "
+                                "gankit.lapgan.lapgan_levels().")
         sizes = [lv.sample_shape[0] for lv in levels]
         if any(b != 2 * a for a, b in zip(sizes, sizes[1:])):
-            raise BadInputError(f"each level should double the size of the one before; got {sizes}.")
+            raise BadInputError(
+                f"each level should double the size of the one before; got {sizes}.")
         self.levels = levels
         self.sizes = sizes
         self.sample_shape = levels[-1].sample_shape

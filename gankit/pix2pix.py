@@ -125,7 +125,8 @@ def patch_discriminator(image_shape=(28, 28, 1), condition_shape=None, base_filt
             h = layers.BatchNormalization(momentum=0.9)(h)
         h = layers.LeakyReLU(negative_slope=0.2)(h)
         filters *= 2
-    score = layers.Conv2D(1, 3, padding="same", kernel_initializer=dcgan_init(), name="patch_scores")(h)
+    score = layers.Conv2D(1, 3, padding="same", kernel_initializer=dcgan_init(),
+                          name="patch_scores")(h)
     return keras.Model(inputs if len(inputs) > 1 else x_in, score, name=name)
 
 

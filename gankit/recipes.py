@@ -156,7 +156,8 @@ IMAGE_TO_IMAGE = [
            lambda s: pix2pix_fashion(s, "pix2pix-denoise", "denoise", content_weight=10.0),
            _pairs("denoise"), steps=4700),
     Recipe("srgan-fashion", "SRGAN on Fashion-MNIST: 7x7 -> 28x28 super-resolution, MSE "
-           "content loss alone for 1,000 steps, then + adversarial loss", "images", "fashion-mnist", 64,
+           "content loss alone for 1,000 steps, then + adversarial loss", "images",
+           "fashion-mnist", 64,
            lambda s: srgan_fashion(s), _pairs("low-res-7"), steps=3000),
     Recipe("lapgan-fashion", "LAPGAN on Fashion-MNIST: a 7x7 GAN, then conditional GANs "
            "that add the 14x14 and 28x28 details", "images", "fashion-mnist", 64,
@@ -241,8 +242,8 @@ MODERN = [
            few_fashion_images(), steps=2800),
     Recipe("ada-fashion-1pct", "fashion-1pct with ADA: the same augmentations, their "
            "probability adapted to keep r_t = E[sign D(x)] at 0.6", "images", "fashion-mnist",
-           64, lambda s: little_data_gan(s, "ada-fashion-1pct", ada_target=0.6), few_fashion_images(),
-           steps=2800),
+           64, lambda s: little_data_gan(s, "ada-fashion-1pct", ada_target=0.6),
+           few_fashion_images(), steps=2800),
 ]
 RECIPES.update({r.name: r for r in MODERN})
 # --- end of the modern recipes ---

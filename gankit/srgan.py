@@ -38,7 +38,8 @@ class ICNR(keras.initializers.Initializer):
     def __call__(self, shape, dtype=None):
         parts = self.scale ** 2
         if shape[-1] % parts:
-            raise BadInputError(f"ICNR needs a multiple of {parts} output channels; got {shape[-1]}.")
+            raise BadInputError(
+                f"ICNR needs a multiple of {parts} output channels; got {shape[-1]}.")
         one = self.initializer((*shape[:-1], shape[-1] // parts), dtype=dtype)
         return ops.tile(one, [1] * (len(shape) - 1) + [parts])
 
