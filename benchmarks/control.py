@@ -100,7 +100,8 @@ def score_infogan(gan):
            "real: NMI": real["nmi"], "generated: accuracy": made["accuracy"], "KID": kid,
            "z spread / real class's, lowest code": float(np.nanmin(ratio)),
            "z spread / real class's, mean": float(np.nanmean(ratio))}
-    moves = infogan.code_moves(gan, x, rows=200, steps=5, span=1.0, seed=4) if gan.continuous else {}
+    moves = (infogan.code_moves(gan, x, rows=200, steps=5, span=1.0, seed=4) if gan.continuous
+             else {})
     for i, (prop, corr) in enumerate(continuous_effects(gan)):
         out[f"code {i + 1}"] = f"{prop} (r = {corr:+.2f}, moves {moves[prop][i]:+.2f} real SD)"
         out[f"code {i + 1}: largest move (real SD)"] = float(max(abs(v[i]) for v in moves.values()))
@@ -108,7 +109,7 @@ def score_infogan(gan):
 
 
 def main():
-    p = harness.parser(__doc__, steps=None)
+    p = harness.parser(__doc__, steps=None, threads=True)
     budget = p.add_mutually_exclusive_group(required=True)
     budget.add_argument("--minutes", type=float, help="wall-clock budget per recipe")
     budget.add_argument("--steps", type=int, help="generator steps per run (for tuning)")

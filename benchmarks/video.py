@@ -8,15 +8,18 @@ the acceleration distributions of generated and real clips, the frame KID, and t
 number of empty frames (`video.empty_frames`: frames with no sprite) among the n clips'
 frames, next to real clips.
 
-    python benchmarks/video.py --steps 240 --pool 2 1      # the temporal critic at half / full resolution
+    python benchmarks/video.py --steps 240 --pool 2 1   # the temporal critic at half / full size
     python benchmarks/video.py --steps 240 --temporal-weight 1 0
     python benchmarks/video.py --steps 240 --g 2+1d 3d        # the generator's layers
     python benchmarks/video.py --steps 1500 --temporal-weight 1 0 --seed 1
     python benchmarks/video.py --steps 700 --at 400 --temporal-weight 0 --g zero-padded 2+1d
+    python benchmarks/video.py --steps 3000 --at 1500 --temporal-weight 1 0 --save lessons/results
 
 ``--g zero-padded`` is the 2+1d generator as it was until 2026-12-06, its time mixes
 padded with zeros; ``--at`` also prints, at those steps, the share of clips whose frame t
-is empty, for each t.
+is empty, for each t (and, with ``--save``, its motion figures). ``--save DIR`` keeps each
+generator at each of those steps and at the end, as ``DIR/dvdgan-wW-seedS-Nsteps.keras``
+(the generators that lesson 16 reads).
 
 The seconds per step are printed too: they depend on the machine and on what else it runs.
 """
@@ -65,6 +68,11 @@ def make(kind, weight, pool, seed):
     return old
 
 
+def saved_name(folder, weight, seed, steps):
+    """Where ``--save`` keeps a model: lesson 16 reads these names."""
+    return f"{folder}/dvdgan-w{weight:g}-seed{seed}-{steps}steps.keras"
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--steps", type=int, default=240, help="generator steps per model")
@@ -79,7 +87,10 @@ def main(argv=None):
     p.add_argument("--at", type=int, nargs="*", default=[],
                    help="earlier steps at which to print the empty frames, frame by frame (the "
                         "seconds per step then include these checks)")
+    p.add_argument("--save", metavar="DIR", help="keep each generator at --at and at the end")
     args = p.parse_args(argv)
+    if args.save and args.g != ["2+1d"]:
+        p.error("--save keeps video.dvdgan's models: use it with --g 2+1d")
 
     clips = gankit.bouncing_sprites(8192, frames=8, size=16, seed=args.seed)
     real = gankit.bouncing_sprites(args.n, frames=8, size=16, seed=args.seed + 1)
@@ -99,6 +110,12 @@ def main(argv=None):
                         empty = video.empty_frames(gan.generate(args.n, seed=args.seed + 2))
                         print(f"{name}, {at} steps: share of clips with frame t empty, t = 1.."
                               f"{len(empty)}: {np.round(empty, 3).tolist()}", flush=True)
+                        if args.save:
+                            gan.generator.save(saved_name(args.save, weight, args.seed, at))
+                            m = gankit.motion_stats(gan.generate(args.n, seed=args.seed + 2),
+                                                    reference=real)
+                            print(f"{name}, {at} steps: " + ", ".join(
+                                f"{k} {v:.3f}" for k, v in m.items()), flush=True)
                 per_step = (time.perf_counter() - start) / (args.steps - 10)
                 fakes = gan.generate(args.n, seed=args.seed + 2)
                 empty = video.empty_frames(fakes)
@@ -109,6 +126,8 @@ def main(argv=None):
                               "empty": int(round(empty.sum() * args.n))}
                 print(f"{name}: {args.steps} steps, {per_step:.2f} s per step after the "
                       "first 10", flush=True)
+                if args.save:
+                    gan.generator.save(saved_name(args.save, weight, args.seed, args.steps))
     rows["real clips"] = {**gankit.motion_stats(real, reference=real),
                           "frame KID": video.frame_kid(real, clips), "s": 0.0,
                           "empty": int(round(video.empty_frames(real).sum() * args.n))}

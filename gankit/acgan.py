@@ -20,6 +20,15 @@ The paper sets both weights to 1. With ``fake_class_weight=0`` D's class head le
 from real images only, so G can satisfy it only with what real images of the class
 show, not with marks that D and G agree on among the fakes.
 
+Minimising CE(fake, y) also rewards G for samples far from the class boundaries, where
+the classifier is surest: less variety. TAC-GAN (Gong et al. 2019) cancels that pull
+with a twin classifier that learns to name the *fakes'* classes, which G is asked to
+confuse: with ``twin_weight`` > 0 the class head has two halves of logits, the
+classifier and the twin, and
+
+    D: ... + class_weight * twin_weight * CE_twin(fake, y)
+    G: ... - class_weight * twin_weight * CE_twin(fake, y)
+
 Everything here is ``keras.ops``: ACGAN only replaces the two losses of
 :class:`gankit.GAN` (and adds two logs), so GAN's ``train_step`` trains it on TensorFlow,
 JAX and PyTorch alike.
@@ -86,6 +95,8 @@ class ACGAN(GAN):
         class_weight: weight of the class losses against the adversarial ones (1 in the paper).
         fake_class_weight: weight, in D's loss, of naming the fakes' classes beside the real
             images' (1 in the paper; 0: D's class head learns from real images only).
+        twin_weight: weight of TAC-GAN's twin classifier (0: none; 1 in its paper); D's
+            class head then has ``2 * num_classes`` logits, the twin's second.
         **kwargs: everything :class:`gankit.GAN` takes, but ``gradient_penalty`` and ``pack``.
 
     Fit it on ``(images, labels)``; ``generate(n, labels=...)`` as for a conditional GAN;
@@ -97,12 +108,13 @@ class ACGAN(GAN):
     LOGS = GAN.LOGS + ("class_acc", "fake_class_acc")
 
     def __init__(self, generator, discriminator, class_weight=1.0, fake_class_weight=1.0,
-                 **kwargs):
+                 twin_weight=0.0, **kwargs):
         refuse_penalty_and_packing(kwargs, "ACGAN")
+        if min(float(class_weight), float(fake_class_weight), float(twin_weight)) < 0:
+            raise BadInputError(f"class_weight, fake_class_weight and twin_weight should be "
+                                f">= 0; got {class_weight}, {fake_class_weight} and {twin_weight}.")
+        self.twin_weight = float(twin_weight)  # check_discriminator reads it
         super().__init__(generator, discriminator, **kwargs)
-        if float(class_weight) < 0 or float(fake_class_weight) < 0:
-            raise BadInputError(f"class_weight and fake_class_weight should be >= 0; got "
-                                f"{class_weight} and {fake_class_weight}.")
         self.class_weight, self.fake_class_weight = float(class_weight), float(fake_class_weight)
 
     def check_discriminator(self, discriminator):
@@ -118,11 +130,19 @@ class ACGAN(GAN):
                 f"aux_outputs={classes}, e.g. gankit.dcgan_discriminator(aux_outputs={classes}); "
                 f"got {len(discriminator.inputs)} input(s) and "
                 f"{len(discriminator.outputs)} output(s).")
-        size = discriminator.outputs[1].shape[-1]
-        if size != classes:
+        size, heads = discriminator.outputs[1].shape[-1], 2 if self.twin_weight else 1
+        if size != heads * classes:
+            twin = " and one more per class for the twin (twin_weight > 0)" if heads == 2 else ""
             raise BadInputError(
-                f"ACGAN's class head should have one logit per class ({classes}); got {size}. "
-                f"Build D with aux_outputs={classes}.")
+                f"ACGAN's class head should have one logit per class ({classes}){twin}; got "
+                f"{size}. Build D with aux_outputs={heads * classes}.")
+
+    def split_logits(self, logits):
+        """(the classifier's logits, the twin's or None) from D's class head."""
+        if not self.twin_weight:
+            return logits, None
+        k = num_classes_of(self.generator)
+        return logits[:, :k], logits[:, k:]
 
     def d_inputs(self, x, labels):
         return x  # D must find the class itself
@@ -137,8 +157,12 @@ class ACGAN(GAN):
         real_scores, real_logits = D(self.d_view(real), training=True)
         fake_scores, fake_logits = D(self.d_view(fake), training=True)
         adversarial = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
+        real_logits, _ = self.split_logits(real_logits)
+        fake_logits, fake_twin = self.split_logits(fake_logits)
         classes = (class_loss(real_logits, labels)
                    + self.fake_class_weight * class_loss(fake_logits, labels))
+        if fake_twin is not None:
+            classes = classes + self.twin_weight * class_loss(fake_twin, labels)
         logs = {"d_real": self.as_probability(real_scores),
                 "d_fake": self.as_probability(fake_scores),
                 "class_acc": class_hits(real_logits, labels),
@@ -147,12 +171,16 @@ class ACGAN(GAN):
         return adversarial + self.class_weight * classes, logs
 
     def g_loss(self, real, labels):
-        """G's loss: fool D's score, and have D's class head name the class asked for."""
+        """G's loss: fool D's score, and have D's class head name the class asked for
+        (and, with a twin, have the twin fail to)."""
         fake = self.generator([self.noise(ops.shape(real)[0]), labels], training=True)
         fake_scores, fake_logits = self.discriminator(self.d_view(fake), training=True)
         real_scores = lambda: self.discriminator(self.d_view(real), training=True)[0]  # noqa: E731
-        return (self.g_adversarial(fake_scores, real_scores)
-                + self.class_weight * class_loss(fake_logits, labels)), {}
+        fake_logits, fake_twin = self.split_logits(fake_logits)
+        classes = class_loss(fake_logits, labels)
+        if fake_twin is not None:
+            classes = classes - self.twin_weight * class_loss(fake_twin, labels)
+        return self.g_adversarial(fake_scores, real_scores) + self.class_weight * classes, {}
 
     # --- using the trained model ---------------------------------------------------------
 
@@ -162,11 +190,12 @@ class ACGAN(GAN):
 
     def classify(self, x, batch_size=500):
         """D's class probabilities for images x, shape (N, num_classes): ACGAN's D is
-        also a classifier, trained on real and generated images."""
-        logits = discriminator_heads(self, x, batch_size)[1].astype("float64")
+        also a classifier (of real images, and of fakes with ``fake_class_weight`` > 0)."""
+        logits = self.split_logits(discriminator_heads(self, x, batch_size)[1])[0]
+        logits = logits.astype("float64")
         p = np.exp(logits - logits.max(1, keepdims=True))
         return p / p.sum(1, keepdims=True)
 
     def get_config(self):
         return {**super().get_config(), "class_weight": self.class_weight,
-                "fake_class_weight": self.fake_class_weight}
+                "fake_class_weight": self.fake_class_weight, "twin_weight": self.twin_weight}

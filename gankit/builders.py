@@ -68,7 +68,8 @@ def cgan_fashion(seed=0, name="cgan-fashion", ema=0.999, jit_compile=None, **opt
 
 
 def acgan_fashion(seed=0, name="acgan-fashion", class_weight=0.3, lr=(4e-4, 4e-4), ema=0.999,
-                  jit_compile=None, fake_class_weight=0.0, minibatch_std=False, aux_hidden=None):
+                  jit_compile=None, fake_class_weight=0.0, twin_weight=0.0, minibatch_std=False,
+                  aux_hidden=None):
     """A compiled ACGAN with the lean DCGAN sizes of ``fashion_gan``: G is cgan-fashion's
     conditional G; D sees the image alone and has a 10-way class head. Like cgan-fashion
     it samples from an average of G's weights and compiles its step with XLA (``None``:
@@ -80,12 +81,13 @@ def acgan_fashion(seed=0, name="acgan-fashion", class_weight=0.3, lr=(4e-4, 4e-4
     class), and the class losses weigh 0.3 against the adversarial ones (less pull towards
     the most typical item of each class). ``class_weight=1, fake_class_weight=1`` is the
     paper's ACGAN. ``minibatch_std`` and ``aux_hidden`` (the class head's own hidden
-    layer) go to D: the variants that the same section tried and did not keep."""
+    layer) go to D, and ``twin_weight`` adds TAC-GAN's twin classifier: the variants that
+    the same section tried and did not keep (the twin lowered KID and class accuracy both)."""
     g = dcgan_generator(latent_dim=64, base_filters=32, kernel_size=4, num_classes=10)
-    d = dcgan_discriminator(base_filters=32, kernel_size=4, aux_outputs=10,
+    d = dcgan_discriminator(base_filters=32, kernel_size=4, aux_outputs=20 if twin_weight else 10,
                             minibatch_std=minibatch_std, aux_hidden=aux_hidden)
-    gan = ACGAN(g, d, class_weight=class_weight, fake_class_weight=fake_class_weight, ema=ema,
-                seed=seed,
+    gan = ACGAN(g, d, class_weight=class_weight, fake_class_weight=fake_class_weight,
+                twin_weight=twin_weight, ema=ema, seed=seed,
                 info={"recipe": name, "kind": "images", "dataset": "fashion-mnist"})
     gan.compile(_adam(lr[0]), _adam(lr[1]),
                 jit_compile=_jit(_xla() if jit_compile is None else jit_compile))

@@ -123,6 +123,50 @@ def test_acgan_fake_class_weight_scales_d_naming_the_fakes(digits):
                                float(class_loss(fake_logits, labels)), rtol=1e-4, atol=1e-5)
 
 
+def test_acgan_twin_classifier_is_tac_gans_losses(digits):
+    """With twin_weight the class head has 20 logits: D also learns to name the fakes'
+    classes with the second 10, and G is asked to make that twin fail (Gong et al. 2019)."""
+    x, y, _, _ = digits
+    real = keras.ops.convert_to_tensor(x[:32])
+    labels = keras.ops.convert_to_tensor(y[:32].reshape(-1, 1).astype("int32"))
+
+    def twin(seed=3):
+        gankit.seed_everything(seed)
+        g = gankit.dcgan_generator(16, (8, 8, 1), base_filters=16, num_classes=10)
+        d = gankit.dcgan_discriminator((8, 8, 1), base_filters=16, aux_outputs=20)
+        gan = gankit.ACGAN(g, d, class_weight=0.5, fake_class_weight=0.0, twin_weight=2.0,
+                           seed=seed)
+        gan.compile(adam(), adam())
+        return gan
+
+    def expected(part):
+        again = twin()   # its first draw of noise is the fakes the loss saw
+        fake = again.generator([again.noise(32), labels], training=True)
+        fake_scores, fake_logits = again.discriminator(fake, training=True)
+        twin_ce = class_loss(fake_logits[:, 10:], labels)
+        if part == "g":
+            return (again.loss_pair.g_loss(fake_scores, None)
+                    + 0.5 * (class_loss(fake_logits[:, :10], labels) - 2.0 * twin_ce))
+        real_scores, real_logits = again.discriminator(real, training=True)
+        return (again.loss_pair.d_loss(real_scores, fake_scores, 1.0)
+                + 0.5 * (class_loss(real_logits[:, :10], labels) + 2.0 * twin_ce))
+
+    np.testing.assert_allclose(float(twin().d_loss(real, labels)[0]), float(expected("d")),
+                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(float(twin().g_loss(real, labels)[0]), float(expected("g")),
+                               rtol=1e-4, atol=1e-5)
+    gan = twin()
+    assert gan.classify(x[:5]).shape == (5, 10)   # the classifier's half, not the twin's
+    assert gan.get_config()["twin_weight"] == 2.0
+    g = gankit.dcgan_generator(8, (8, 8, 1), base_filters=8, num_classes=10)
+    with pytest.raises(gankit.BadInputError, match="twin.*aux_outputs=20"):
+        gankit.ACGAN(g, gankit.dcgan_discriminator((8, 8, 1), base_filters=8, aux_outputs=10),
+                     twin_weight=1.0)
+    with pytest.raises(gankit.BadInputError, match="twin_weight"):
+        gankit.ACGAN(g, gankit.dcgan_discriminator((8, 8, 1), base_filters=8, aux_outputs=20),
+                     twin_weight=-1.0)
+
+
 def test_acgan_fashion_is_the_measured_fix_and_the_paper_is_one_call_away():
     """The recipe trains D's class head on real images only and weighs the class losses
     0.3 (benchmarks/README.md, "Why ACGAN drifts"); the variants it tried build too."""
@@ -137,6 +181,9 @@ def test_acgan_fashion_is_the_measured_fix_and_the_paper_is_one_call_away():
     tried = gankit.recipes.acgan_fashion(0, minibatch_std=True, aux_hidden=16)
     assert has(tried, gankit.MinibatchStdDev)
     assert gankit.count_params(tried.discriminator) > gankit.count_params(recipe.discriminator)
+    twin = gankit.recipes.acgan_fashion(0, class_weight=1.0, twin_weight=1.0)
+    assert twin.twin_weight == 1.0 and twin.discriminator.outputs[1].shape[-1] == 20
+    assert recipe.twin_weight == 0.0 and recipe.discriminator.outputs[1].shape[-1] == 10
 
 
 def test_class_loss_is_cross_entropy():
