@@ -14,6 +14,7 @@ frames, next to real clips.
     python benchmarks/video.py --steps 1500 --temporal-weight 1 0 --seed 1
     python benchmarks/video.py --steps 700 --at 400 --temporal-weight 0 --g zero-padded 2+1d
     python benchmarks/video.py --steps 3000 --at 1500 --temporal-weight 1 0 --save lessons/results
+    python benchmarks/video.py --score dvdgan.keras   # after python -m gankit train dvdgan-sprites
 
 ``--g zero-padded`` is the 2+1d generator as it was until 2026-12-06, its time mixes
 padded with zeros; ``--at`` also prints, at those steps, the share of clips whose frame t
@@ -73,6 +74,20 @@ def saved_name(folder, weight, seed, steps):
     return f"{folder}/dvdgan-w{weight:g}-seed{seed}-{steps}steps.keras"
 
 
+def score(gan, clips, real, seed):
+    """Print a saved model's motion figures and frame KID over as many clips as ``real``
+    (drawn with seed + 2, as after training), and its empty frames in 2,000 clips drawn with
+    seed + 2 and with seed + 7."""
+    fakes = gan.generate(len(real), seed=seed + 2)
+    m = gankit.motion_stats(fakes, reference=real)
+    print(f"{len(real)} clips: " + ", ".join(f"{k} {v:.3f}" for k, v in m.items())
+          + f", frame KID {video.frame_kid(fakes, clips):.4f}")
+    for s in (seed + 2, seed + 7):
+        empty = video.empty_frames(gan.generate(2000, seed=s))
+        print(f"2,000 clips drawn with seed {s}: {int(round(empty.sum() * 2000))} of "
+              f"{2000 * len(empty):,} frames empty")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--steps", type=int, default=240, help="generator steps per model")
@@ -88,12 +103,17 @@ def main(argv=None):
                    help="earlier steps at which to print the empty frames, frame by frame (the "
                         "seconds per step then include these checks)")
     p.add_argument("--save", metavar="DIR", help="keep each generator at --at and at the end")
+    p.add_argument("--score", metavar="MODEL", help="train nothing: score a saved DVD-GAN, e.g. "
+                   "python -m gankit train dvdgan-sprites --out MODEL")
     args = p.parse_args(argv)
     if args.save and args.g != ["2+1d"]:
         p.error("--save keeps video.dvdgan's models: use it with --g 2+1d")
 
     clips = gankit.bouncing_sprites(8192, frames=8, size=16, seed=args.seed)
     real = gankit.bouncing_sprites(args.n, frames=8, size=16, seed=args.seed + 1)
+    if args.score:
+        score(keras.saving.load_model(args.score), clips, real, args.seed)
+        return
     rows = {}
     for kind in args.g:
         for pool in args.pool:

@@ -96,7 +96,7 @@ def acgan_fashion(seed=0, name="acgan-fashion", class_weight=0.3, lr=(4e-4, 4e-4
 
 def info_gan(seed=0, dataset="fashion-mnist", name=None, noise_dim=62, categories=10,
              continuous=2, info_weight=1.0, continuous_weight=0.5, base_filters=32,
-             lr=(4e-4, 4e-4), q_hidden=None, cluster_weight=0.5, noise_scale=1.0):
+             lr=(4e-4, 4e-4), q_hidden=None, cluster_weight=0.5, noise_scale=1.0, d_norm="batch"):
     """A compiled InfoGAN: the lean DCGAN (28x28) or its 8x8 version for ``digits8``,
     with the paper's codes (one 10-way categorical code, two continuous codes, 62
     numbers of noise) and a Q head on D's features.
@@ -104,14 +104,14 @@ def info_gan(seed=0, dataset="fashion-mnist", name=None, noise_dim=62, categorie
     One change from the paper makes the categorical code match Fashion-MNIST's classes
     better (``benchmarks/README.md``, "InfoGAN's code against the real classes"):
     CatGAN's clustering term on real images (``cluster_weight``). ``noise_scale`` (less
-    noise beside the codes) is kept for that table's rows. The paper's InfoGAN:
-    ``cluster_weight=0.0``."""
+    noise beside the codes), ``q_hidden`` and ``d_norm`` (D's normalisation) are kept for
+    that table's rows. The paper's InfoGAN: ``cluster_weight=0.0``."""
     shape = {"fashion-mnist": (28, 28, 1), "digits8": (8, 8, 1)}[dataset]
     codes = categories + continuous
     g = dcgan_generator(latent_dim=noise_dim + codes, image_shape=shape,
                         base_filters=base_filters, kernel_size=4)
     d = dcgan_discriminator(image_shape=shape, base_filters=base_filters, kernel_size=4,
-                            aux_outputs=codes, aux_hidden=q_hidden)
+                            norm=d_norm, aux_outputs=codes, aux_hidden=q_hidden)
     gan = InfoGAN(g, d, categories=categories, continuous=continuous, info_weight=info_weight,
                   continuous_weight=continuous_weight, cluster_weight=cluster_weight,
                   noise_scale=noise_scale, seed=seed,

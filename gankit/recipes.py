@@ -181,7 +181,7 @@ def _sprite_clips(seed):
 VIDEO = [
     Recipe("dvdgan-sprites", "DVD-GAN on generated clips of a bouncing sprite (8 frames of "
            "16x16): a spatial and a temporal critic", "videos", "sprites", 64,
-           lambda s: dvdgan_sprites(s), _sprite_clips, steps=2100),
+           lambda s: dvdgan_sprites(s), _sprite_clips, steps=3000),
 ]
 RECIPES.update({r.name: r for r in VIDEO})
 # --- end of lesson 16's recipes ---

@@ -374,6 +374,14 @@ def test_infogan_recipes_are_the_measured_fix_and_the_paper_is_one_call_away():
     assert (digits.cluster_weight, digits.noise_scale) == (0.0, 1.0)
     paper = gankit.recipes.info_gan(0, cluster_weight=0.0, noise_scale=1.0)
     assert (paper.cluster_weight, paper.noise_scale, paper.info_weight) == (0.0, 1.0, 1.0)
+    # and the variants the same section tried build: spectral norm in D, Q's own hidden layer
+    def kinds(gan):
+        return {type(layer).__name__ for layer in gan.discriminator.layers}
+
+    assert "SpectralNormalization" not in kinds(fashion)
+    assert "SpectralNormalization" in kinds(gankit.recipes.info_gan(0, d_norm="spectral"))
+    assert (gankit.count_params(gankit.recipes.info_gan(0, q_hidden=16).discriminator)
+            > gankit.count_params(fashion.discriminator))
 
 
 def test_recipes_build_the_control_models():
