@@ -86,7 +86,31 @@ class StepBudget(_Budget):
         return min(1.0, self.steps / self.total)
 
 
-class DecayLearningRates(Callback):
+class _Scaled(Callback):
+    """What DecayLearningRates and DecayPenalties share: variables set to their values at
+    the start of ``fit`` times a multiplier, and put back when ``fit`` ends, so a later
+    ``fit`` starts where this one started."""
+
+    def __init__(self):
+        super().__init__()
+        self._values = []  # (variable, its value when fit began)
+
+    def remember(self, variables):
+        self._values = [(v, float(keras.ops.convert_to_numpy(v))) for v in variables]
+
+    def scale(self, m):
+        if keras.backend.backend() == "jax":
+            self.model  # JAX: reading it copies fit()'s state into the variables,
+            # and fit() reads them back before the next step, new values included
+        for v, value in self._values:
+            v.assign(value * m)
+
+    def on_train_end(self, logs=None):
+        for v, value in self._values:
+            v.assign(value)
+
+
+class DecayLearningRates(_Scaled):
     """Lets the learning rates fall linearly over the last part of a budget.
 
     Big steps early explore; small steps at the end let G settle on sharp samples
@@ -108,7 +132,6 @@ class DecayLearningRates(Callback):
             raise BadInputError(f"start should be in [0, 1) and to in [0, 1]; got {start}, {to}.")
         self.budget, self.start, self.to = budget, float(start), float(to)
         self.run = None if run is budget else run
-        self._rates = []
 
     def _optimizers(self):
         opts = [getattr(self.model, n, None) for n in ("d_optimizer", "g_optimizer")]
@@ -121,8 +144,7 @@ class DecayLearningRates(Callback):
         return self.to + (1.0 - self.to) * min(1.0, max(0.0, left))
 
     def on_train_begin(self, logs=None):
-        self._rates = [(o, float(keras.ops.convert_to_numpy(o.learning_rate)))
-                       for o in self._optimizers()]
+        self.remember([o.learning_rate for o in self._optimizers()])
 
     def on_train_batch_begin(self, batch, logs=None):
         m = self.factor(self.budget.fraction)
@@ -130,18 +152,10 @@ class DecayLearningRates(Callback):
             past = self.run.steps - self.budget.total
             m *= min(1.0, max(0.0, 1.0 - past / (self.run.total - self.budget.total)))
         if m < 1.0:
-            if keras.backend.backend() == "jax":
-                self.model  # JAX: reading it copies fit()'s state into the variables,
-                # and fit() reads them back before the next step, new rates included
-            for opt, rate in self._rates:
-                opt.learning_rate.assign(rate * m)
-
-    def on_train_end(self, logs=None):
-        for opt, rate in self._rates:
-            opt.learning_rate.assign(rate)
+            self.scale(m)
 
 
-class DecayPenalties(Callback):
+class DecayPenalties(_Scaled):
     """Lowers the R1 and R2 penalties' gamma (``GAN(r1=..., r2=...)``) linearly over
     ``budget``, to ``to`` times its starting value (R3GAN lowers it tenfold, 0.1): strong
     penalties steady the start, weak ones let D sharpen at the end. Like
@@ -153,26 +167,17 @@ class DecayPenalties(Callback):
             raise BadInputError(f"to is the gammas' last value as a fraction of the first, "
                                 f"in [0, 1]; got {to}.")
         self.budget, self.to = budget, float(to)
-        self._gammas = []
 
     def on_train_begin(self, logs=None):
         gan = self.watched
         found = [getattr(gan, n, None) for n in ("r1_gamma", "r2_gamma")]
-        self._gammas = [(v, float(keras.ops.convert_to_numpy(v))) for v in found if v is not None]
-        if not self._gammas:
+        self.remember([v for v in found if v is not None])
+        if not self._values:
             raise BadInputError("DecayPenalties lowers the gammas of a GAN built with r1= or "
                                 "r2= (its R1 and R2 penalties); this model has neither.")
 
     def on_train_batch_begin(self, batch, logs=None):
-        m = self.to + (1.0 - self.to) * (1.0 - self.budget.fraction)
-        if keras.backend.backend() == "jax":
-            self.model  # JAX: copy fit()'s state out; it reads the variables back in
-        for v, gamma in self._gammas:
-            v.assign(gamma * m)
-
-    def on_train_end(self, logs=None):
-        for v, gamma in self._gammas:
-            v.assign(gamma)
+        self.scale(self.to + (1.0 - self.to) * (1.0 - self.budget.fraction))
 
 
 class LazyR1(Callback):
