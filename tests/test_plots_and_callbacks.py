@@ -191,6 +191,7 @@ def test_learning_rates_decay_over_the_budget_and_come_back(tiny_gan):
 
     class Watch(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
+            self.model  # JAX: copy fit()'s state into the variables before reading one
             seen.append(float(gan.g_optimizer.learning_rate))
             budget.fraction = (batch + 1) / 16
 
