@@ -127,13 +127,13 @@ def main(argv=None):
                             callbacks=[gankit.StepBudget(at - done)])
                     done = at
                     if at != args.steps:
-                        empty = video.empty_frames(gan.generate(args.n, seed=args.seed + 2))
+                        early = gan.generate(args.n, seed=args.seed + 2)
+                        empty = video.empty_frames(early)
                         print(f"{name}, {at} steps: share of clips with frame t empty, t = 1.."
                               f"{len(empty)}: {np.round(empty, 3).tolist()}", flush=True)
                         if args.save:
                             gan.generator.save(saved_name(args.save, weight, args.seed, at))
-                            m = gankit.motion_stats(gan.generate(args.n, seed=args.seed + 2),
-                                                    reference=real)
+                            m = gankit.motion_stats(early, reference=real)
                             print(f"{name}, {at} steps: " + ", ".join(
                                 f"{k} {v:.3f}" for k, v in m.items()), flush=True)
                 per_step = (time.perf_counter() - start) / (args.steps - 10)
