@@ -96,7 +96,8 @@ def acgan_fashion(seed=0, name="acgan-fashion", class_weight=0.3, lr=(4e-4, 4e-4
 
 def info_gan(seed=0, dataset="fashion-mnist", name=None, noise_dim=62, categories=10,
              continuous=2, info_weight=1.0, continuous_weight=0.5, base_filters=32,
-             lr=(4e-4, 4e-4), q_hidden=None, cluster_weight=0.5, noise_scale=1.0, d_norm="batch"):
+             lr=(4e-4, 4e-4), q_hidden=None, cluster_weight=2.0, noise_scale=1.0, d_norm="batch",
+             views_weight=0.0):
     """A compiled InfoGAN: the lean DCGAN (28x28) or its 8x8 version for ``digits8``,
     with the paper's codes (one 10-way categorical code, two continuous codes, 62
     numbers of noise) and a Q head on D's features.
@@ -104,8 +105,9 @@ def info_gan(seed=0, dataset="fashion-mnist", name=None, noise_dim=62, categorie
     One change from the paper makes the categorical code match Fashion-MNIST's classes
     better (``benchmarks/README.md``, "InfoGAN's code against the real classes"):
     CatGAN's clustering term on real images (``cluster_weight``). ``noise_scale`` (less
-    noise beside the codes), ``q_hidden`` and ``d_norm`` (D's normalisation) are kept for
-    that table's rows. The paper's InfoGAN: ``cluster_weight=0.0``."""
+    noise beside the codes), ``q_hidden``, ``d_norm`` (D's normalisation) and
+    ``views_weight`` (IIC's term) are kept for that table's rows. The paper's InfoGAN:
+    ``cluster_weight=0.0``."""
     shape = {"fashion-mnist": (28, 28, 1), "digits8": (8, 8, 1)}[dataset]
     codes = categories + continuous
     g = dcgan_generator(latent_dim=noise_dim + codes, image_shape=shape,
@@ -114,7 +116,7 @@ def info_gan(seed=0, dataset="fashion-mnist", name=None, noise_dim=62, categorie
                             norm=d_norm, aux_outputs=codes, aux_hidden=q_hidden)
     gan = InfoGAN(g, d, categories=categories, continuous=continuous, info_weight=info_weight,
                   continuous_weight=continuous_weight, cluster_weight=cluster_weight,
-                  noise_scale=noise_scale, seed=seed,
+                  noise_scale=noise_scale, views_weight=views_weight, seed=seed,
                   info={"recipe": name or "infogan", "kind": "images", "dataset": dataset})
     gan.compile(_adam(lr[0]), _adam(lr[1]))
     return gan

@@ -32,6 +32,7 @@ from keras import ops
 
 from . import backend
 from .acgan import class_hits, discriminator_heads, refuse_penalty_and_packing
+from .diffaugment import diff_augment
 from .errors import BadInputError
 from .gan import GAN
 from .metrics import sq_distances
@@ -52,6 +53,18 @@ def info_loss(q, categories, continuous, num_categories, continuous_weight=1.0):
         loss = loss + continuous_weight * ops.mean(
             ops.sum(0.5 * ops.square(continuous - guess), axis=-1))
     return loss
+
+
+def invariant_information(logits, logits_view):
+    """IIC's objective (Ji et al. 2019): the mutual information between the categories
+    that two views of the same images get, from their joint distribution over a batch
+    (symmetrised). High when each view's category is sure, predicts the other's, and
+    every category is used: at most log(categories)."""
+    p, p_view = ops.softmax(logits, axis=-1), ops.softmax(logits_view, axis=-1)
+    joint = ops.matmul(ops.transpose(p), p_view) / ops.cast(ops.shape(p)[0], p.dtype)
+    joint = ops.maximum(0.5 * (joint + ops.transpose(joint)), 1e-8)
+    rows, cols = ops.sum(joint, axis=1, keepdims=True), ops.sum(joint, axis=0, keepdims=True)
+    return ops.sum(joint * (ops.log(joint) - ops.log(rows) - ops.log(cols)))
 
 
 @keras.saving.register_keras_serializable(package="gankit")
@@ -75,6 +88,9 @@ class InfoGAN(GAN):
             over a batch. Without it Q learns the codes from fakes alone.
         noise_scale: the spread of the noise z beside the codes (1: z ~ N(0, I)). Less
             noise leaves the codes a larger share of G's input (ClusterGAN uses 0.1).
+        views_weight: weight of IIC's term on real images in D's loss (Ji et al. 2019;
+            0, off): Q's category of each real image and of a shifted copy of it should
+            carry the most information about each other (:func:`invariant_information`).
         **kwargs: everything :class:`gankit.GAN` takes, but ``gradient_penalty`` and ``pack``.
 
     Fit it on images alone (no labels). Logs add ``info_loss`` (Q's loss on the fakes)
@@ -84,7 +100,8 @@ class InfoGAN(GAN):
     LOGS = GAN.LOGS + ("info_loss", "code_acc", "cluster_loss")
 
     def __init__(self, generator, discriminator, categories=10, continuous=2, info_weight=1.0,
-                 continuous_weight=0.5, cluster_weight=0.0, noise_scale=1.0, **kwargs):
+                 continuous_weight=0.5, cluster_weight=0.0, noise_scale=1.0, views_weight=0.0,
+                 **kwargs):
         refuse_penalty_and_packing(kwargs, "InfoGAN")
         super().__init__(generator, discriminator, **kwargs)
         categories, continuous = int(categories), int(continuous)
@@ -92,11 +109,12 @@ class InfoGAN(GAN):
             raise BadInputError(
                 f"InfoGAN needs categories >= 2 and continuous >= 0; got {categories} and "
                 f"{continuous}.")
-        if min(info_weight, continuous_weight, cluster_weight) < 0 or not noise_scale > 0:
+        weights = (info_weight, continuous_weight, cluster_weight, views_weight)
+        if min(weights) < 0 or not noise_scale > 0:
             raise BadInputError(
-                f"info_weight, continuous_weight and cluster_weight should be >= 0 and "
-                f"noise_scale > 0; got {info_weight}, {continuous_weight}, {cluster_weight} "
-                f"and {noise_scale}.")
+                f"info_weight, continuous_weight, cluster_weight and views_weight should be "
+                f">= 0 and noise_scale > 0; got {', '.join(map(str, weights))} and "
+                f"{noise_scale}.")
         codes = categories + continuous
         if self.latent_dim <= codes:
             raise BadInputError(
@@ -114,6 +132,7 @@ class InfoGAN(GAN):
         self.noise_dim = self.latent_dim - codes
         self.info_weight, self.continuous_weight = float(info_weight), float(continuous_weight)
         self.cluster_weight, self.noise_scale = float(cluster_weight), float(noise_scale)
+        self.views_weight = float(views_weight)
 
     # --- G's input: noise and codes (keras.ops only) ---------------------------------
 
@@ -155,11 +174,17 @@ class InfoGAN(GAN):
         adversarial = self.loss_pair.d_loss(real_scores, fake_scores, 1.0 - self.label_smoothing)
         info = self.info_term(q, cat, cont)
         cluster = self.cluster_term(q_real)
+        loss = adversarial + self.info_weight * info + self.cluster_weight * cluster
+        if self.views_weight:   # the same real images, shifted by a few pixels
+            shifted = diff_augment(real, "translation", seed=self)
+            q_shifted = self.discriminator(self.d_view(shifted), training=True)[1]
+            loss = loss - self.views_weight * invariant_information(
+                q_real[:, :self.categories], q_shifted[:, :self.categories])
         logs = {"d_real": self.as_probability(real_scores),
                 "d_fake": self.as_probability(fake_scores),
                 "info_loss": info, "code_acc": class_hits(q[:, :self.categories], cat),
                 "cluster_loss": cluster, **self.augmentation_logs(real_scores, fake_scores)}
-        return adversarial + self.info_weight * info + self.cluster_weight * cluster, logs
+        return loss, logs
 
     def g_loss(self, real, labels):
         """G's loss: fool D, and make the codes readable from the image."""
@@ -280,7 +305,7 @@ class InfoGAN(GAN):
         return {**super().get_config(), "categories": self.categories,
                 "continuous": self.continuous, "info_weight": self.info_weight,
                 "continuous_weight": self.continuous_weight, "cluster_weight": self.cluster_weight,
-                "noise_scale": self.noise_scale}
+                "noise_scale": self.noise_scale, "views_weight": self.views_weight}
 
 
 # --- What the codes learnt: clusters against classes, codes against visible properties
