@@ -103,11 +103,11 @@ def info_gan(seed=0, dataset="fashion-mnist", name=None, noise_dim=62, categorie
     numbers of noise) and a Q head on D's features.
 
     One change from the paper makes the categorical code match Fashion-MNIST's classes
-    better (``benchmarks/README.md``, "InfoGAN's code against the real classes"):
-    CatGAN's clustering term on real images (``cluster_weight``). ``noise_scale`` (less
-    noise beside the codes), ``q_hidden``, ``d_norm`` (D's normalisation) and
-    ``views_weight`` (IIC's term) are kept for that table's rows. The paper's InfoGAN:
-    ``cluster_weight=0.0``."""
+    better (``benchmarks/README.md``, "At the recipes' own steps" and "InfoGAN's code
+    against the real classes"): CatGAN's clustering term on real images (``cluster_weight``).
+    ``noise_scale`` (less noise beside the codes), ``q_hidden``, ``d_norm`` (D's
+    normalisation) and ``views_weight`` (IIC's term) are kept for those tables' rows. The
+    paper's InfoGAN: ``cluster_weight=0.0``."""
     shape = {"fashion-mnist": (28, 28, 1), "digits8": (8, 8, 1)}[dataset]
     codes = categories + continuous
     g = dcgan_generator(latent_dim=noise_dim + codes, image_shape=shape,

@@ -166,7 +166,8 @@ class InfoGAN(GAN):
     def d_loss(self, real, labels):
         """D's loss: real-vs-fake, plus Q's loss at reading the fakes' codes (this trains
         the Q head and the body it shares with D), plus, with cluster_weight, the
-        clustering term on the real batch. The fakes are held fixed."""
+        clustering term on the real batch, and with views_weight, minus IIC's term on it.
+        The fakes are held fixed."""
         latent, cat, cont = self.latent(ops.shape(real)[0])
         fake = ops.stop_gradient(self.generator(latent, training=True))
         real_scores, q_real = self.discriminator(self.d_view(real), training=True)

@@ -403,7 +403,7 @@ def test_cluster_scores():
 
 
 def test_infogan_recipes_are_the_measured_fix_and_the_paper_is_one_call_away():
-    # benchmarks/README.md, "InfoGAN's code against the real classes": the clustering term
+    # benchmarks/README.md, "At the recipes' own steps": the clustering term, weighed 2
     fashion, digits = (gankit.get_recipe(n).build(0) for n in ("infogan-fashion", "infogan-digits"))
     assert (fashion.cluster_weight, fashion.noise_scale) == (2.0, 1.0)
     assert (digits.cluster_weight, digits.noise_scale) == (0.0, 1.0)
