@@ -327,11 +327,12 @@ def test_infogan_views_weight_adds_iics_term_on_real_images(digits, tmp_path):
     gan = infogan(views_weight=10.0, cluster_weight=1.0)   # Q soon sure of real images
     gan.fit(x[:640], batch_size=64, epochs=2, verbose=0)
     start = keras.ops.convert_to_numpy(gan.seed_generator.state)
+    real = keras.ops.convert_to_tensor(x[:64])   # as fit gives it, on every backend
 
     def d_loss(weight):   # the same fakes each time: the GAN's random draws start over
         gan.views_weight = weight
         gan.seed_generator.state.assign(start)
-        return float(keras.ops.convert_to_numpy(gan.d_loss(x[:64], None)[0]))
+        return float(keras.ops.convert_to_numpy(gan.d_loss(real, None)[0]))
 
     assert d_loss(10.0) < d_loss(0.0) - 1e-5   # minus 10 times a positive mutual information
     gan.views_weight = 10.0
